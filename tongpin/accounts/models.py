@@ -1,0 +1,121 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tongpin.core.models import HistoryContext
+
+
+class PlatformRole(models.TextChoices):
+    """Three-role separation (三员分立, security.md): no account holds two of them."""
+
+    NONE = "", _("None")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDITOR = "auditor", _("Security auditor")
+
+
+class Role(models.TextChoices):
+    """Roles in the agency's party work, each granted on a part of the tree or a department."""
+
+    AGENCY_STAFF = "agency_staff", _("Agency committee staff")
+    BRANCH_SECRETARY = "branch_secretary", _("Branch secretary")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    LEADER = "leader", _("Agency leader")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+
+
+ORGANIZATION_ROLES = {Role.AGENCY_STAFF, Role.BRANCH_SECRETARY, Role.COMMITTEE_MEMBER}
+DEPARTMENT_ROLES = {Role.DEPARTMENT_HEAD}
+
+
+class User(AbstractUser):
+    """An account. A single ``platform_role`` field makes holding two admin roles impossible."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    platform_role = models.CharField(
+        _("platform role"), max_length=20, choices=PlatformRole.choices, blank=True, default=""
+    )
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    history = HistoricalRecords(bases=[HistoryContext], excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return bool(self.platform_role)
+
+    def has_platform_role(self, role: str) -> bool:
+        return self.is_active and self.platform_role == role
+
+
+class RoleAssignment(models.Model):
+    """A role held by an account on an organization subtree or a department."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    history = HistoricalRecords(bases=[HistoryContext])
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organization", "department"], name="unique_role_assignment"
+            )
+        ]
+
+    def __str__(self):
+        where = self.organization or self.department or ""
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self):
+        if self.user_id and self.user.platform_role:
+            raise ValidationError(
+                _("A platform administrator holds no other role (three-role separation).")
+            )
+        if self.role in ORGANIZATION_ROLES and not self.organization_id:
+            raise ValidationError({"organization": _("This role is granted on an organization.")})
+        if self.role in DEPARTMENT_ROLES and not self.department_id:
+            raise ValidationError({"department": _("This role is granted on a department.")})

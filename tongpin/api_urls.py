@@ -1,0 +1,15 @@
+"""One router for the whole API; each app contributes its viewsets."""
+
+from rest_framework.routers import DefaultRouter
+
+from tongpin.accounts.api.urls import register as register_accounts
+from tongpin.core.api_views import register as register_core
+from tongpin.members.api.urls import register as register_members
+from tongpin.orgs.api.urls import register as register_orgs
+
+router = DefaultRouter()
+for register in (register_core, register_orgs, register_accounts, register_members):
+    register(router)
+
+app_name = "api"
+urlpatterns = router.urls

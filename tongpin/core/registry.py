@@ -1,0 +1,67 @@
+"""Registries that lower layers offer and domains fill in their ``AppConfig.ready()``.
+
+A module registers what it knows (health checks, indicators, searchable texts, navigation);
+consumers (the health-check page, assessment, search, dashboards) iterate the registry, so adding
+a module never edits its consumers.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One breach of a rule found by a health check."""
+
+    rule: str  # id in rules.md, e.g. "ORG-01"
+    severity: str  # "error" (a breach) or "warning" (approaching one / needs approval)
+    message: str  # Chinese, shown as is
+    organization_id: int | None = None
+    department_id: int | None = None
+    member_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "organization_id": self.organization_id,
+            "department_id": self.department_id,
+            "member_id": self.member_id,
+        }
+
+
+@dataclass
+class Registry:
+    name: str
+    items: dict[str, object] = field(default_factory=dict)
+
+    def register(self, key: str, item: object) -> None:
+        if key in self.items:
+            raise ValueError(f"{self.name}: {key} is registered twice")
+        self.items[key] = item
+
+    def __iter__(self):
+        return iter(self.items.items())
+
+
+# Each health check is ``check(today, org_queryset) -> Iterable[Finding]`` where
+# org_queryset is already restricted to the caller's scope.
+HealthCheck = Callable[..., Iterable[Finding]]
+health_checks = Registry("health_checks")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str  # lazy translation
+    url_name: str
+    icon: str = ""  # bootstrap-icons name
+    order: int = 100
+    visible: Callable = lambda user: True  # noqa: E731
+
+
+# Main menu: each app registers its entries in ready()
+navigation = Registry("navigation")
+
+# Scope contributors: key -> ``contribute(user, action) -> Scope``; core.scoping unions them.
+scope_contributors = Registry("scope_contributors")
