@@ -139,3 +139,15 @@ def restrict(queryset, user, action: str = VIEW):
     if condition is None:
         return queryset
     return queryset.filter(condition)
+
+
+def can_reach(user, organization, action: str = CHANGE) -> bool:
+    """Whether ``user`` may act on ``organization`` (for creating rows under it)."""
+    return scope_of(user, action).covers_path(organization.path)
+
+
+def require_reach(user, organization, action: str = CHANGE) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if organization is None or not can_reach(user, organization, action):
+        raise PermissionDenied

@@ -16,8 +16,8 @@ def create_organization(*, parent: Organization | None, **fields) -> Organizatio
     organization = Organization(**fields)
     organization.validate_parent(parent)
     if parent is None:
-        return Organization.add_root(instance=organization)
-    return parent.add_child(instance=organization)
+        return Organization.objects.add_root(instance=organization)
+    return Organization.objects.add_child(parent, instance=organization)
 
 
 @transaction.atomic
@@ -35,7 +35,7 @@ def move_organization(
     organization.validate_parent(new_parent)
     old_parent = organization.get_parent()
     old_path = organization.path
-    organization.move(new_parent, pos="last-child")
+    Organization.objects.move(organization, new_parent, pos="last-child")
     organization.refresh_from_db()
     # treebeard moves with bulk updates; save once so the change history holds the new place
     organization._change_reason = _("Moved from %(old)s to %(new)s: %(reason)s") % {
