@@ -176,6 +176,7 @@ TONGPIN = {
     "AUDIT_RETENTION_DAYS": int(site_value("audit_retention_days", 190)),  # security.md
     "IMPORT_MAX_BYTES": int(site_value("import_max_bytes", 5 * 1024 * 1024)),
     "IMPORT_MAX_ROWS": int(site_value("import_max_rows", 20000)),
+    "ATTACHMENT_MAX_BYTES": int(site_value("attachment_max_bytes", 20 * 1024 * 1024)),
 }
 
 # ---- layer 3: computed -------------------------------------------------------------
