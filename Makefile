@@ -1,7 +1,12 @@
 # Tongpin: two commands on a fresh machine — `make demo` and `make test`.
 # Needs Python 3.11 and Node.js/npm (for the locally served Bootstrap, HTMX and ECharts files).
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# A Python 3.11 interpreter: python3.11 if it runs, else python3 when that is 3.11 (or PYTHON=…).
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.11 python3; do \
+  $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; \
+  done)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 TONGPIN := $(VENV)/bin/tongpin
@@ -11,7 +16,12 @@ PORT ?= 8000
 .PHONY: setup demo test test-deps assets lint format messages serve clean bench
 
 $(VENV)/bin/python:
-	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "错误：需要 Python 3.11。python3.11 不可用，python3 也不是 3.11（$$(python3 --version 2>&1 || echo 未安装)）。" >&2; \
+	  echo "请安装 Python 3.11，或用 make PYTHON=/path/to/python3.11 指定解释器。" >&2; exit 1; \
+	elif ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1; then \
+	  echo "错误：PYTHON=$(PYTHON) 不是可用的 Python 3.11，请安装 Python 3.11 或改用 PYTHON=/path/to/python3.11。" >&2; exit 1; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 

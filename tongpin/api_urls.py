@@ -4,11 +4,20 @@ from rest_framework.routers import DefaultRouter
 
 from tongpin.accounts.api.urls import register as register_accounts
 from tongpin.core.api_views import register as register_core
+from tongpin.life.api.urls import register as register_life
 from tongpin.members.api.urls import register as register_members
 from tongpin.orgs.api.urls import register as register_orgs
+from tongpin.work.api.urls import register as register_work
 
 router = DefaultRouter()
-for register in (register_core, register_orgs, register_accounts, register_members):
+for register in (
+    register_core,
+    register_orgs,
+    register_accounts,
+    register_members,
+    register_work,
+    register_life,
+):
     register(router)
 
 app_name = "api"

@@ -7,6 +7,7 @@
 """
 
 import os
+import sys
 import tomllib
 from pathlib import Path
 
@@ -51,12 +52,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "huey.contrib.djhuey",
     "treebeard",
     "simple_history",
     "tongpin.core",
     "tongpin.orgs",
     "tongpin.accounts",
     "tongpin.members",
+    "tongpin.work",
+    "tongpin.life",
     "tongpin.demo",
 ]
 
@@ -73,6 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tongpin.core.middleware.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "tongpin.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "tongpin.urls"
@@ -95,6 +100,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# lockout after repeated failures (security.md 8.1.4.1)
+AUTHENTICATION_BACKENDS = ["tongpin.accounts.backends.LockoutBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -102,7 +109,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "tongpin.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -138,6 +145,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only; DRF's browsable pages (which link to its website) only when DEBUG is on
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -150,6 +160,7 @@ SPECTACULAR_SETTINGS = {
     "caller's part of the organization tree.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -174,9 +185,16 @@ TONGPIN = {
     "BRANCH_COMMITTEE_THRESHOLD": 7,  # rule ORG-04
     "SECRETARY_MIN_STANDING_YEARS": 1,  # rule ORG-07
     "AUDIT_RETENTION_DAYS": int(site_value("audit_retention_days", 190)),  # security.md
+    "LOGIN_MAX_FAILURES": int(site_value("login_max_failures", 5)),  # security.md
+    "LOCKOUT_MINUTES": int(site_value("lockout_minutes", 30)),  # security.md
+    "PASSWORD_MAX_AGE_DAYS": int(site_value("password_max_age_days", 90)),  # security.md, 0: off
     "IMPORT_MAX_BYTES": int(site_value("import_max_bytes", 5 * 1024 * 1024)),
     "IMPORT_MAX_ROWS": int(site_value("import_max_rows", 20000)),
     "ATTACHMENT_MAX_BYTES": int(site_value("attachment_max_bytes", 20 * 1024 * 1024)),
+    # work: an open item this many days before its deadline shows as "due soon" and is reminded
+    "WORK_DUE_SOON_DAYS": int(site_value("work_due_soon_days", 14)),
+    # work: reminders also go by e-mail (Django's EMAIL_* settings) to accounts with an address
+    "REMINDER_EMAIL": _flag(site_value("reminder_email", False)),
 }
 
 # ---- layer 3: computed -------------------------------------------------------------
@@ -214,6 +232,21 @@ if not SECRET_KEY:
         SECRET_KEY = secrets.token_urlsafe(50)
         _key_file.write_text(SECRET_KEY)
         _key_file.chmod(0o600)
+
+# Background jobs (huey): SQLite beside the data by default, Redis when a URL is given; tests
+# run jobs immediately in memory. The consumer is ``tongpin run-huey``.
+_redis_url = site_value("redis_url") or os.environ.get("REDIS_URL")
+_testing = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+if _redis_url:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "tongpin", "url": _redis_url}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "tongpin",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+    }
+HUEY["immediate"] = _testing or _flag(site_value("huey_immediate", False))
+HUEY["consumer"] = {"workers": int(site_value("huey_workers", 2)), "worker_type": "thread"}
 
 # SM4 field key (security.md: the key lives outside the database)
 FIELD_KEY_FILE = Path(site_value("field_key_file", VAR_DIR / "keys" / "field.key"))

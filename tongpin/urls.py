@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("tongpin.accounts.urls")),
     path("orgs/", include("tongpin.orgs.urls")),
     path("members/", include("tongpin.members.urls")),
+    path("work/", include("tongpin.work.urls")),
+    path("life/", include("tongpin.life.urls")),
     path("audit/", include("tongpin.core.urls")),
     path("api/", include("tongpin.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -32,6 +32,10 @@ ORGANIZATION_ROLES = {Role.AGENCY_STAFF, Role.BRANCH_SECRETARY, Role.COMMITTEE_M
 DEPARTMENT_ROLES = {Role.DEPARTMENT_HEAD}
 
 
+# secrets and login bookkeeping: no change history (audit events record logins and locks)
+HISTORY_EXCLUDED = ["password", "last_login", "failed_logins", "locked_until"]
+
+
 class User(AbstractUser):
     """An account. A single ``platform_role`` field makes holding two admin roles impossible."""
 
@@ -40,7 +44,14 @@ class User(AbstractUser):
         _("platform role"), max_length=20, choices=PlatformRole.choices, blank=True, default=""
     )
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
-    history = HistoricalRecords(bases=[HistoryContext], excluded_fields=["password", "last_login"])
+    # set when an administrator creates the account or resets its password: the one-time
+    # password must be replaced at the next login
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # lockout bookkeeping (security.md 8.1.4.1); written with update() and audited as events,
+    # so it stays out of the change history like last_login
+    failed_logins = models.PositiveSmallIntegerField(_("failed logins"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    history = HistoricalRecords(bases=[HistoryContext], excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("account")
@@ -48,6 +59,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        # a login saves only last_login (a hash upgrade only password): nothing the change
+        # history shows, so no empty history row for every login
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= set(HISTORY_EXCLUDED):
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name or self.username
@@ -58,6 +81,45 @@ class User(AbstractUser):
 
     def has_platform_role(self, role: str) -> bool:
         return self.is_active and self.platform_role == role
+
+    def acts_as(self, role: str) -> bool:
+        """Whether the account may use the pages of a platform role.
+
+        The superuser is the break-glass account: it passes every platform-role check so it can
+        restore lost administrator accounts, and everything it does is audited like anyone's.
+        """
+        return self.is_active and (self.platform_role == role or self.is_superuser)
+
+    # read by core (audit pages, home) without importing this app
+    @property
+    def is_system_admin(self) -> bool:
+        return self.acts_as(PlatformRole.SYSTEM_ADMIN)
+
+    @property
+    def is_security_admin(self) -> bool:
+        return self.acts_as(PlatformRole.SECURITY_ADMIN)
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.acts_as(PlatformRole.AUDITOR)
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+    def role_labels(self, include_member: bool = True) -> list[str]:
+        """The account's roles in words, e.g. "Branch secretary · 办公室党支部"; with
+        ``include_member`` also the holder's membership ("Full member · 办公室党支部")."""
+        labels = []
+        if self.platform_role:
+            labels.append(str(self.get_platform_role_display()))
+        if self.is_superuser:
+            labels.append(str(_("Break-glass superuser")))
+        for assignment in self.role_assignments.select_related("organization", "department"):
+            labels.append(assignment.label)
+        member = getattr(self, "member", None) if include_member else None
+        if member is not None:
+            labels.append(f"{member.get_status_display()} · {member.branch}")
+        return labels
 
 
 class RoleAssignment(models.Model):
@@ -107,8 +169,13 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self):
-        where = self.organization or self.department or ""
-        return f"{self.user} · {self.get_role_display()} · {where}"
+        return f"{self.user} · {self.label}"
+
+    @property
+    def label(self) -> str:
+        where = self.organization or self.department
+        role = str(self.get_role_display())
+        return f"{role} · {where}" if where else role
 
     def clean(self):
         if self.user_id and self.user.platform_role:

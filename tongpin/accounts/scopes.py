@@ -19,7 +19,7 @@ def role_scope(user, action: str) -> Scope:
         return Scope.nothing()
     assignments = list(
         user.role_assignments.select_related("organization", "department__branch").only(
-            "role", "organization__path", "department_id", "department__branch__path"
+            "role", "user_id", "organization__path", "department_id", "department__branch__path"
         )
     )
     everything = False

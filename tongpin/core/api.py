@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .access import IsDomainUser
 from .scoping import CHANGE, VIEW
 
 
@@ -21,7 +22,12 @@ def exception_handler(exc, context):
 
 
 class RestrictedViewSetMixin:
-    """Every API queryset goes through ``restrict``: reads by VIEW, writes by CHANGE."""
+    """Every API queryset goes through ``restrict``: reads by VIEW, writes by CHANGE.
+
+    Platform administrators are refused outright (three-role separation).
+    """
+
+    permission_classes = [IsDomainUser]
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -39,29 +39,39 @@ def _display(record, field):
     return value
 
 
+def field_changes(record, model_fields: dict | None = None) -> list[FieldChange]:
+    """What one historical row changed against the row before it (sealed values never shown)."""
+    if record.history_type != "~":
+        return []
+    previous = record.prev_record
+    if previous is None:
+        return []
+    if model_fields is None:
+        model_fields = {f.name: f for f in record.instance_type._meta.concrete_fields}
+    changes = []
+    for change in record.diff_against(previous).changes:
+        field = model_fields.get(change.field)
+        if field is None or change.field in HIDDEN_FIELDS:
+            continue
+        sealed = change.field.endswith(SEALED_SUFFIX) or change.field.endswith("_digest")
+        changes.append(
+            FieldChange(
+                field=change.field,
+                label=str(field.verbose_name),
+                old="（已加密）" if sealed else _display(previous, field),
+                new="（已加密）" if sealed else _display(record, field),
+            )
+        )
+    return changes
+
+
 def history_entries(instance, limit: int = 200) -> list[HistoryEntry]:
     """Entries newest first, each with the fields it changed (sealed values never shown)."""
     records = list(instance.history.select_related("history_user").order_by("-history_id")[:limit])
     model_fields = {f.name: f for f in instance._meta.concrete_fields}
     entries = []
     for record in records:
-        previous = record.prev_record
-        changes = []
-        if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = model_fields.get(change.field)
-                if field is None or change.field in HIDDEN_FIELDS:
-                    continue
-                sealed = change.field.endswith(SEALED_SUFFIX) or change.field.endswith("_digest")
-                changes.append(
-                    FieldChange(
-                        field=change.field,
-                        label=str(field.verbose_name),
-                        old="（已加密）" if sealed else _display(previous, field),
-                        new="（已加密）" if sealed else _display(record, field),
-                    )
-                )
+        changes = field_changes(record, model_fields)
         entries.append(
             HistoryEntry(
                 at=record.history_date,

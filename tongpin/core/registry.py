@@ -65,3 +65,9 @@ navigation = Registry("navigation")
 
 # Scope contributors: key -> ``contribute(user, action) -> Scope``; core.scoping unions them.
 scope_contributors = Registry("scope_contributors")
+
+# Demo data of later modules: key -> ``load(*, today, seed)``, called by the demo agency loader
+# after the tree, roster and accounts exist (in registration order, i.e. INSTALLED_APPS order).
+demo_loaders = Registry("demo_loaders")
+
+# Route declarations for the permission walk live in tests (tongpin/<app>/tests/routes.py).

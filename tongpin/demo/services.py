@@ -11,9 +11,11 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from tongpin.accounts.models import PlatformRole, Role, RoleAssignment, User
+from tongpin.core.registry import demo_loaders
 from tongpin.core.validators import id_check_digit
 from tongpin.members.models import (
     CommitteePost,
@@ -29,20 +31,22 @@ from tongpin.orgs.services import create_organization
 from . import names
 
 DEMO_PASSWORD = "Tongpin@2026"
+# fewer members leave some branches too small for the committees the demo accounts hold
+MIN_MEMBERS = 200
 
 # the memorable demo accounts used by the README, the tests and the browser tests
 DEMO_USERS = {
-    "sysadmin": "系统管理员",
-    "secadmin": "安全管理员",
-    "auditor": "安全审计员",
-    "dangwei": "机关党委干部",
-    "zongzhi": "党总支书记",
-    "shuji": "党支部书记",
-    "weiyuan": "支部委员",
-    "dangyuan": "党员",
-    "shuji2": "另一党支部书记",
-    "lingdao": "机关领导",
-    "chuzhang": "处室负责人",
+    "sysadmin": _("System administrator"),
+    "secadmin": _("Security administrator"),
+    "auditor": _("Security auditor"),
+    "dangwei": _("Agency party committee staff"),
+    "zongzhi": _("General branch secretary"),
+    "shuji": _("Branch secretary"),
+    "weiyuan": _("Branch committee member"),
+    "dangyuan": _("Party member"),
+    "shuji2": _("Secretary of another branch"),
+    "lingdao": _("Agency leader"),
+    "chuzhang": _("Department head"),
 }
 
 
@@ -237,6 +241,8 @@ def load_demo(
     members: int = 600, seed: int = 2026, today: datetime.date | None = None
 ) -> DemoSummary:
     """Create the demo agency unless it is there already."""
+    if members < MIN_MEMBERS:
+        raise ValueError(f"the demo agency needs at least {MIN_MEMBERS} members")
     if demo_exists():
         return DemoSummary(created=False, members=Member.objects.count())
     today = today or datetime.date.today()
@@ -449,6 +455,9 @@ def load_demo(
         )
 
     users = _create_users(root, generals, branches, branch_members, departments)
+    # later modules (plans, meetings, study …) add their demo records
+    for _key, load in demo_loaders:
+        load(today=today, seed=seed)
     return DemoSummary(
         created=True,
         organizations=Organization.objects.count(),

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from tongpin.core.registry import Finding, health_checks
@@ -65,10 +65,17 @@ def check_uncovered_departments(*, today: datetime.date, organizations):
 
 def check_organization_size(*, today: datetime.date, organizations):
     """Rule ORG-03: ≥100 members for an agency committee, 50–100 for a general branch (warnings)."""
+    # members of each organization's whole subtree, counted in the same query
+    subtree = (
+        Member.objects.filter(branch__path__startswith=OuterRef("path"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
     for org in organizations.filter(
         kind__in=[OrgKind.AGENCY_COMMITTEE, OrgKind.GENERAL_BRANCH], is_active=True
-    ):
-        count = Member.objects.filter(branch__path__startswith=org.path).count()
+    ).annotate(member_total=Subquery(subtree, output_field=IntegerField())):
+        count = org.member_total or 0
         if org.kind == OrgKind.AGENCY_COMMITTEE and count < 100:
             yield Finding(
                 "ORG-03",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongpin.core import crypto
 from tongpin.core.models import ChangeLoggedModel, ScopedQuerySet
@@ -40,6 +41,69 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member")
 
 
+# the national standard's ethnic groups (GB/T 3304) plus its two catch-all entries
+ETHNIC_GROUPS = [
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
+    "其他",
+    "外国血统中国籍人士",
+]
+
+
 class JobLevel(models.TextChoices):
     """Civil-service ranks (职务职级), coarse enough for party work."""
 
@@ -59,7 +123,7 @@ class Member(ChangeLoggedModel):
     unique and searchable, and masked copies serve every list without decrypting.
     """
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("member", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("birth date"))
@@ -72,7 +136,9 @@ class Member(ChangeLoggedModel):
     applied_on = models.DateField(_("application date"), null=True, blank=True)
     joined_on = models.DateField(_("admission date"))
     full_member_on = models.DateField(_("full membership date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices)
+    status = models.CharField(
+        pgettext_lazy("member", "status"), max_length=20, choices=MemberStatus.choices
+    )
     branch = models.ForeignKey(
         Organization,
         verbose_name=_("branch"),
@@ -97,7 +163,7 @@ class Member(ChangeLoggedModel):
         blank=True,
         related_name="members",
     )
-    post = models.CharField(_("post"), max_length=50, blank=True)
+    post = models.CharField(pgettext_lazy("job", "post"), max_length=50, blank=True)
     job_level = models.CharField(
         _("job level"), max_length=20, choices=JobLevel.choices, blank=True
     )
@@ -159,6 +225,16 @@ class Member(ChangeLoggedModel):
         if (today.month, today.day) < (self.full_member_on.month, self.full_member_on.day):
             years -= 1
         return years
+
+    @property
+    def probation_ends_on(self) -> datetime.date | None:
+        """End of the one-year probation, counted from admission (rule DEV-14)."""
+        if self.status != MemberStatus.PROBATIONARY or not self.joined_on:
+            return None
+        try:
+            return self.joined_on.replace(year=self.joined_on.year + 1)
+        except ValueError:  # admitted on 29 February
+            return self.joined_on.replace(year=self.joined_on.year + 1, day=28)
 
     def age(self, today: datetime.date) -> int:
         years = today.year - self.birth_date.year
@@ -246,7 +322,7 @@ class CommitteePost(ChangeLoggedModel):
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="committee_posts"
     )
-    post = models.CharField(_("post"), max_length=20, choices=Post.choices)
+    post = models.CharField(pgettext_lazy("committee", "post"), max_length=20, choices=Post.choices)
     term = models.ForeignKey(
         "orgs.Term",
         verbose_name=_("term"),
@@ -255,8 +331,8 @@ class CommitteePost(ChangeLoggedModel):
         blank=True,
         related_name="posts",
     )
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(pgettext_lazy("post", "from"))
+    ended_on = models.DateField(pgettext_lazy("post", "until"), null=True, blank=True)
 
     scope_spec = ScopeSpec(org="organization", public=True)
 

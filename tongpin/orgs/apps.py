@@ -2,10 +2,59 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _party_user(user) -> bool:
+    # platform administrators see no domain data (least privilege, security.md)
+    return not getattr(user, "platform_role", "")
+
+
+def _party_staff(user) -> bool:
+    """Those who look after organizations: committee staff, secretaries, committee members and
+    leaders (an ordinary member's or a department head's scope holds no subtree)."""
+    from tongpin.core.scoping import VIEW, scope_of
+
+    if not _party_user(user):
+        return False
+    scope = scope_of(user, VIEW)
+    return scope.everything or bool(scope.org_paths)
+
+
 class OrgsConfig(AppConfig):
     name = "tongpin.orgs"
     label = "orgs"
     verbose_name = _("Organizations")
 
     def ready(self):
+        from tongpin.core.registry import NavEntry, navigation
+
         from . import checks  # noqa: F401  (registers the health checks on terms)
+
+        navigation.register(
+            "orgs.tree",
+            NavEntry(
+                label=_("Organization tree"),
+                url_name="orgs:tree",
+                icon="diagram-3",
+                order=10,
+                visible=_party_user,
+            ),
+        )
+        navigation.register(
+            "orgs.departments",
+            NavEntry(
+                label=_("Departments"),
+                url_name="orgs:departments",
+                icon="building",
+                order=11,
+                visible=_party_user,
+            ),
+        )
+        navigation.register(
+            "orgs.health",
+            NavEntry(
+                label=_("Organization health check"),
+                url_name="orgs:health",
+                icon="heart-pulse",
+                order=12,
+                visible=_party_staff,
+            ),
+        )

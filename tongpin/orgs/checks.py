@@ -2,17 +2,16 @@
 
 import datetime
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongpin.core.registry import Finding, health_checks
 
-from .models import OrgKind, Term
+from .models import OrgKind, Term, TermStatus, term_status
 
 
 def check_terms(*, today: datetime.date, organizations):
     """Rule ORG-05: warn 90 days (a setting) before a term expires; flag an overdue election."""
-    warn_days = settings.TONGPIN["TERM_WARNING_DAYS"]
     with_term = set()
     terms = Term.objects.filter(
         organization__in=organizations, is_current=True, body=Term.Body.COMMITTEE
@@ -21,7 +20,8 @@ def check_terms(*, today: datetime.date, organizations):
         org = term.organization
         with_term.add(org.pk)
         end = term.effective_end
-        if end < today:
+        status = term_status(end, today)
+        if status == TermStatus.OVERDUE:
             yield Finding(
                 "ORG-05",
                 "error",
@@ -29,7 +29,7 @@ def check_terms(*, today: datetime.date, organizations):
                 % {"org": org, "end": end.isoformat()},
                 organization_id=org.pk,
             )
-        elif (end - today).days <= warn_days:
+        elif status == TermStatus.EXPIRING:
             yield Finding(
                 "ORG-05",
                 "warning",
@@ -66,3 +66,18 @@ def check_discipline_committee(*, today: datetime.date, organizations):
 
 health_checks.register("orgs.terms", check_terms)
 health_checks.register("orgs.discipline_committee", check_discipline_committee)
+
+
+# what each rule is about, for grouping findings on the health page (rules.md)
+RULE_TITLES = {
+    "ORG-01": gettext_lazy("Branches cover every unit"),
+    "ORG-02": gettext_lazy("Joint and temporary branches"),
+    "ORG-03": gettext_lazy("Size of the agency committee and general branches"),
+    "ORG-04": gettext_lazy("Branch committees"),
+    "ORG-05": gettext_lazy("Terms and elections"),
+    "ORG-06": gettext_lazy("Discipline inspection"),
+    "ORG-07": gettext_lazy("Secretaries' party standing"),
+    "ORG-08": gettext_lazy("Full-time party staff"),
+    "ORG-09": gettext_lazy("Right to vote and to be elected"),
+}
+SEVERITY_LABELS = {"error": gettext_lazy("Problem"), "warning": gettext_lazy("Reminder")}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from tongpin.core.models import ChangeLoggedModel, ScopedQuerySet
@@ -11,10 +12,10 @@ from tongpin.core.scoping import ScopeSpec
 
 
 class OrgKind(models.TextChoices):
-    AGENCY_COMMITTEE = "agency_committee", _("Agency party committee")
-    GENERAL_BRANCH = "general_branch", _("General branch")
-    BRANCH = "branch", _("Branch")
-    GROUP = "group", _("Party group")
+    AGENCY_COMMITTEE = "agency_committee", pgettext_lazy("org kind", "Agency party committee")
+    GENERAL_BRANCH = "general_branch", pgettext_lazy("org kind", "General branch")
+    BRANCH = "branch", pgettext_lazy("org kind", "Branch")
+    GROUP = "group", pgettext_lazy("org kind", "Party group")
 
 
 # which kinds may stand directly under which (None: a root)
@@ -67,8 +68,8 @@ class Organization(MP_Node, ChangeLoggedModel):
     scope_spec = ScopeSpec(org="", public=True)
 
     class Meta:
-        verbose_name = _("organization")
-        verbose_name_plural = _("organizations")
+        verbose_name = pgettext_lazy("orgs", "organization")
+        verbose_name_plural = pgettext_lazy("orgs", "organizations")
         indexes = [models.Index(fields=["kind"])]
 
     def __str__(self):
@@ -112,11 +113,38 @@ class Department(ChangeLoggedModel):
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = _("department")
-        verbose_name_plural = _("departments")
+        verbose_name = pgettext_lazy("orgs", "department")
+        verbose_name_plural = pgettext_lazy("orgs", "departments")
 
     def __str__(self):
         return self.name
+
+
+class TermStatus(models.TextChoices):
+    """Where a term stands against rule ORG-05."""
+
+    OK = "ok", _("In term")
+    EXPIRING = "expiring", _("Election due soon")
+    OVERDUE = "overdue", _("Election overdue")
+    CLOSED = "closed", _("Ended")
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def term_status(effective_end: datetime.date | None, today: datetime.date, current=True) -> str:
+    """Rule ORG-05: warn a setting's days (90) before the end; overdue once it has passed."""
+    if not current or effective_end is None:
+        return TermStatus.CLOSED
+    if effective_end < today:
+        return TermStatus.OVERDUE
+    if (effective_end - today).days <= settings.TONGPIN["TERM_WARNING_DAYS"]:
+        return TermStatus.EXPIRING
+    return TermStatus.OK
 
 
 class Term(ChangeLoggedModel):
@@ -127,7 +155,10 @@ class Term(ChangeLoggedModel):
         DISCIPLINE_COMMITTEE = "discipline_committee", _("Discipline committee")
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="terms"
+        Organization,
+        verbose_name=pgettext_lazy("orgs", "organization"),
+        on_delete=models.CASCADE,
+        related_name="terms",
     )
     body = models.CharField(_("body"), max_length=30, choices=Body.choices, default=Body.COMMITTEE)
     elected_on = models.DateField(_("elected on"))
@@ -137,14 +168,14 @@ class Term(ChangeLoggedModel):
     postponement_approval = models.CharField(
         _("approval of postponement"), max_length=200, blank=True
     )
-    is_current = models.BooleanField(_("current"), default=True)
+    is_current = models.BooleanField(pgettext_lazy("orgs", "current"), default=True)
 
     scope_spec = ScopeSpec(org="organization", public=True)
 
     class Meta:
         ordering = ["organization__path", "-elected_on"]
-        verbose_name = _("term")
-        verbose_name_plural = _("terms")
+        verbose_name = pgettext_lazy("orgs", "term")
+        verbose_name_plural = pgettext_lazy("orgs", "terms")
 
     def __str__(self):
         return f"{self.organization} {self.elected_on:%Y}–{self.ends_on:%Y}"
@@ -153,43 +184,59 @@ class Term(ChangeLoggedModel):
     def effective_end(self) -> datetime.date:
         return self.postponed_to or self.ends_on
 
+    def status(self, today: datetime.date) -> str:
+        return term_status(self.effective_end, today, self.is_current)
+
     def clean(self):
+        errors = {}
         if self.ends_on and self.elected_on and self.ends_on <= self.elected_on:
-            raise ValidationError({"ends_on": _("The term must end after the election.")})
-        if self.postponed_to:
+            errors["ends_on"] = _("The term must end after the election.")
+        if self.postponed_to and self.ends_on:
             if self.postponed_to <= self.ends_on:
-                raise ValidationError({"postponed_to": _("A postponement moves the end later.")})
-            if (self.postponed_to - self.ends_on).days > 366:
-                raise ValidationError(
-                    {
-                        "postponed_to": _(
-                            "An election may be moved by at most one year (rule ORG-05)."
-                        )
-                    }
+                errors["postponed_to"] = _("A postponement moves the end later.")
+            elif (self.postponed_to - self.ends_on).days > 366:
+                errors["postponed_to"] = _(
+                    "An election may be moved by at most one year (rule ORG-05)."
                 )
-            if not self.postponement_approval:
-                raise ValidationError(
-                    {"postponement_approval": _("A postponement needs the upper level's approval.")}
+            if not self.postponement_approval.strip():
+                errors["postponement_approval"] = _(
+                    "A postponement needs the upper level's approval."
                 )
+        # rule ORG-06: only the agency committee elects a discipline committee
+        if (
+            self.body == self.Body.DISCIPLINE_COMMITTEE
+            and self.organization_id
+            and self.organization.kind != OrgKind.AGENCY_COMMITTEE
+        ):
+            errors["body"] = _("Only the agency committee elects a discipline committee.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class OrganizationMove(models.Model):
     """A subtree moved to a new parent (理顺隶属关系); the tree keeps no parent column to diff."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="moves"
+        Organization,
+        verbose_name=pgettext_lazy("orgs", "organization"),
+        on_delete=models.CASCADE,
+        related_name="moves",
     )
     from_parent = models.ForeignKey(
         Organization,
-        verbose_name=_("from"),
+        verbose_name=_("previous parent"),
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
     )
     to_parent = models.ForeignKey(
-        Organization, verbose_name=_("to"), on_delete=models.SET_NULL, null=True, related_name="+"
+        Organization,
+        verbose_name=_("new parent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
-    from_path = models.CharField(_("old path"), max_length=255)
+    from_path = models.CharField(_("previous path"), max_length=255)
     moved_at = models.DateTimeField(_("moved at"), auto_now_add=True)
     moved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -198,7 +245,7 @@ class OrganizationMove(models.Model):
         null=True,
         related_name="+",
     )
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(pgettext_lazy("orgs", "reason"), max_length=200)
 
     objects = ScopedQuerySet.as_manager()
     scope_spec = ScopeSpec(org="organization", public=True)

@@ -1,2 +1,6 @@
+from .views import RoleAssignmentViewSet, UserViewSet
+
+
 def register(router):
-    pass
+    router.register("users", UserViewSet, basename="user")
+    router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")

@@ -12,7 +12,7 @@ def test_notify_never_sends_the_same_key_twice(demo_user):
     shuji = demo_user("shuji")
     assert notify(shuji, title="任务逾期", dedupe_key="task:1:overdue") is True
     assert notify(shuji, title="任务逾期", dedupe_key="task:1:overdue") is False
-    assert Notification.objects.filter(recipient=shuji).count() == 1
+    assert Notification.objects.filter(recipient=shuji, dedupe_key="task:1:overdue").count() == 1
     # another recipient may get the same key
     assert notify(demo_user("weiyuan"), title="任务逾期", dedupe_key="task:1:overdue") is True
 

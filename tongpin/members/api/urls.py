@@ -1,2 +1,6 @@
+from .views import MemberViewSet, TransferViewSet
+
+
 def register(router):
-    pass
+    router.register("members", MemberViewSet, basename="member")
+    router.register("transfers", TransferViewSet, basename="transfer")

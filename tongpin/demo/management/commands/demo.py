@@ -1,26 +1,46 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from tongpin.demo.services import DEMO_PASSWORD, DEMO_USERS, load_demo
+from tongpin.demo.services import DEMO_PASSWORD, DEMO_USERS, MIN_MEMBERS, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo agency (idempotent; starts no server)."
+    help = "Load the demo agency with its accounts (idempotent; starts no server)."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--members", type=int, default=600, help="number of members (default 600)"
+            "--members",
+            type=int,
+            default=600,
+            help=f"number of members (default 600, at least {MIN_MEMBERS})",
         )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, members, seed, **options):
+        if members < MIN_MEMBERS:
+            raise CommandError(
+                _("The demo agency needs at least %(minimum)s members.") % {"minimum": MIN_MEMBERS}
+            )
         summary = load_demo(members=members, seed=seed)
         if not summary.created:
-            self.stdout.write(f"示范机关已存在（{summary.members} 名党员），未作改动。")
+            self.stdout.write(
+                _("The demo agency is already loaded (%(members)s members): nothing changed.")
+                % {"members": summary.members}
+            )
             return
         self.stdout.write(
-            f"已载入示范机关：{summary.organizations} 个组织、{summary.departments} 个处室、"
-            f"{summary.members} 名党员。"
+            _(
+                "Loaded the demo agency: %(organizations)s organizations, "
+                "%(departments)s departments, %(members)s members."
+            )
+            % {
+                "organizations": summary.organizations,
+                "departments": summary.departments,
+                "members": summary.members,
+            }
         )
-        self.stdout.write(f"示范账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write(
+            _("Demo accounts (password %(password)s for all):") % {"password": DEMO_PASSWORD}
+        )
         for username, label in DEMO_USERS.items():
-            self.stdout.write(f"  {label:　<8} {username}")
+            self.stdout.write(f"  {username:<10} {label}")

@@ -1,0 +1,65 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _domain_user(user) -> bool:
+    # platform administrators see no domain data (least privilege, security.md)
+    return not getattr(user, "platform_role", "")
+
+
+def _staff(user) -> bool:
+    """Those who plan for part of the tree or see all of it (not an ordinary member)."""
+    from tongpin.core.scoping import VIEW, scope_of
+
+    if not _domain_user(user):
+        return False
+    scope = scope_of(user, VIEW)
+    return scope.everything or bool(scope.org_paths)
+
+
+def _leading(user) -> bool:
+    from tongpin.core.scoping import VIEW, scope_of
+
+    from .models import headed_department_ids
+
+    if not _domain_user(user):
+        return False
+    return (
+        scope_of(user, VIEW).everything
+        or bool(headed_department_ids(user))
+        or user.led_departments.exists()
+    )
+
+
+class WorkConfig(AppConfig):
+    name = "tongpin.work"
+    label = "work"
+    verbose_name = _("Work")
+
+    def ready(self):
+        from tongpin.core.registry import NavEntry, demo_loaders, navigation
+
+        from . import demo, sources  # noqa: F401  (sources: registers this app's evidence)
+
+        entries = [
+            ("work.plan", _("Yearly plan"), "work:plan", "kanban", _domain_user),
+            ("work.goals", _("Business goals"), "work:goal_list", "bullseye", _domain_user),
+            ("work.tasks", _("Party tasks"), "work:task_list", "list-check", _domain_user),
+            ("work.supervision", _("Supervision"), "work:supervision", "alarm", _staff),
+            ("work.disconnect", _("Disconnect check"), "work:disconnect", "intersect", _staff),
+            (
+                "work.responsibility",
+                _("Responsibility lists"),
+                "work:responsibility_lists",
+                "card-checklist",
+                _domain_user,
+            ),
+            ("work.reviews", _("Quarterly reviews"), "work:review_list", "clipboard-check", _staff),
+            ("work.leader", _("Leader's view"), "work:leader", "person-workspace", _leading),
+        ]
+        for order, (key, label, url_name, icon, visible) in enumerate(entries, start=30):
+            navigation.register(
+                key,
+                NavEntry(label=label, url_name=url_name, icon=icon, order=order, visible=visible),
+            )
+        demo_loaders.register("work", demo.load)
