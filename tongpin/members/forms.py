@@ -6,17 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tongpin.core.forms import DateInput
 from tongpin.orgs.models import Organization
 
 from . import services
 from .models import ETHNIC_GROUPS, Member, Transfer
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _field(name, **kwargs):

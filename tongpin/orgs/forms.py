@@ -7,46 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tongpin.core.forms import BootstrapMixin, DateInput, TreeChoiceField
+
 from . import roster, services
 from .models import ALLOWED_PARENTS, Department, Organization, OrgKind, Term
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates render fields in one loop."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-    def add_errors(self, error: ValidationError, default_field: str | None = None):
-        """Attach a service's ValidationError to the fields it names (or to one field)."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(default_field, error.messages)
-
-
-class TreeChoiceField(forms.ModelChoiceField):
-    """Organizations indented by depth, so a long select still reads as a tree."""
-
-    def label_from_instance(self, obj):
-        return "\u3000" * (obj.depth - 1) + obj.name
-
 
 ORG_WIDGETS = {
     "established_on": DateInput(),

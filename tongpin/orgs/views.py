@@ -13,21 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tongpin.core.access import domain_view
 from tongpin.core.excel import export_xlsx
 from tongpin.core.scoping import CHANGE, VIEW, require_reach
-from tongpin.core.views import render_history, scoped_get, user_passes_or_403
+from tongpin.core.views import render_history, scoped_get
 
 from . import forms, roster, services
 from .checks import RULE_TITLES, SEVERITY_LABELS
 from .models import Department, Organization, OrgKind, Term, TermStatus
 
-
-def _party_user(user) -> bool:
-    # platform administrators see no domain data (least privilege, security.md)
-    return not getattr(user, "platform_role", "")
-
-
-domain_page = user_passes_or_403(_party_user)
+# platform administrators see no domain data (least privilege, security.md)
+domain_page = domain_view
 
 
 def members_list_url(organization) -> str:
