@@ -22,7 +22,7 @@ def usage() -> str:
     for name, app in sorted(get_commands().items()):
         if app.startswith("tongpin"):
             command = load_command_class(app, name)
-            summary = (command.help or "").strip().splitlines()[0] if command.help else ""
+            summary = " ".join((command.help or "").split()).split(". ")[0].rstrip(".") + "."
             ours.append((name.replace("_", "-"), summary))
         else:
             others.append(name)

@@ -1,6 +1,6 @@
 """Steps the browser tests share."""
 
-DEMO_PASSWORD = "Tongpin@2026"  # the README's demo password (tongpin.demo.services)
+from tongpin.demo.services import DEMO_PASSWORD
 
 
 def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
