@@ -219,7 +219,7 @@ def build_agency(branches: int, year: int, seed: int = 15000) -> None:
         cursor.execute("ANALYZE")
 
 
-def bench_postgres(url: str, branches: int, runs: int) -> int:
+def bench_postgres(url: str, branches: int, runs: int, keep: bool = False) -> int:
     import psycopg
 
     parts = urlsplit(url)
@@ -270,8 +270,11 @@ def bench_postgres(url: str, branches: int, runs: int) -> int:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        if keep:
+            print(f"kept the database {BENCH_DB}")
+        else:
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def main() -> int:
@@ -280,9 +283,10 @@ def main() -> int:
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server for the large run")
     parser.add_argument("--branches", type=int, default=15000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
     args = parser.parse_args()
     if args.postgres:
-        return bench_postgres(args.postgres, args.branches, max(3, args.runs // 4))
+        return bench_postgres(args.postgres, args.branches, max(3, args.runs // 4), args.keep)
     var_dir = tempfile.mkdtemp(prefix="tongpin-bench-life-")
     try:
         setup_django(var_dir, None)

@@ -105,3 +105,13 @@ def test_committee_sees_compliance_of_every_branch(page, screenshot):
     text = table.inner_text()
     assert "价格处党支部" in text and "人数不足" in text  # the demo's failed quorum (BR-03)
     screenshot("compliance")
+
+    # the yearly plan of one branch, chosen from the list
+    assert page.goto("/life/plan/").ok
+    page.locator("#plan-org").select_option(label="\u3000\u3000\u3000办公室党支部")
+    with page.expect_navigation():
+        page.locator("#plan-org").evaluate("select => select.form.submit()")
+    assert "org=" in page.url
+    grid = page.get_by_test_id("plan-grid")
+    assert "主题党日" in grid.inner_text() and "党小组会" in grid.inner_text()
+    screenshot("plan")

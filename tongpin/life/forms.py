@@ -1,62 +1,19 @@
 """Forms of the organizational-life pages. They parse and show errors; the rules live in
 services. Every choice list is limited to the user's scope."""
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tongpin.core.forms import BootstrapMixin, DateInput, TimeInput, TreeChoiceField
 from tongpin.core.scoping import CHANGE
 from tongpin.members.models import Member
 from tongpin.orgs.models import Organization, OrgKind
 
 from . import services
 from .models import Meeting, MeetingKind, ReviewGrade
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-    def add_errors(self, error: ValidationError, default_field: str | None = None):
-        """Attach a service's ValidationError to the fields it names (or to one field)."""
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else default_field, messages)
-        else:
-            self.add_error(default_field, error.messages)
-
-
-class TreeChoiceField(forms.ModelChoiceField):
-    """Organizations indented by depth, so a long select still reads as a tree."""
-
-    def label_from_instance(self, obj):
-        return "\u3000" * (obj.depth - 1) + obj.name
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -225,10 +182,3 @@ def parse_count(value) -> int:
         return max(0, min(100000, int(str(value).strip() or 0)))
     except (TypeError, ValueError):
         return 0
-
-
-def parse_date(value) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return None

@@ -425,13 +425,14 @@ def record_meeting(
     new, changed = [], []
     for row in sheet:
         entry = attendance.get(row.member_id)
+        before = (row.status, row.reason)
         if entry is not None:
             row.status = entry.status
             row.reason = entry.reason.strip()[:200] if entry.status != "present" else ""
         if row.pk is None:
             new.append(row)
-        elif entry is not None:
-            changed.append(row)
+        elif (row.status, row.reason) != before:
+            changed.append(row)  # only real changes reach the history
     if new:
         bulk_create_with_history(new, Attendance, batch_size=500)
     for row in changed:
@@ -578,7 +579,7 @@ def check_in(meeting: Meeting, *, user) -> Attendance:
 # ---- compliance engine ----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ComplianceRow:
     """One organization, one kind, one year: what the rules require against what was held."""
 
@@ -626,8 +627,9 @@ def compliance(organizations, year: int, today: datetime.date | None = None) -> 
     )
     held = Q(status=MeetingStatus.HELD)
     valid = held & ~Q(quorum_met=False)
+    # (organization, kind) -> (held, covered, covered_due, late, quorum failures, planned)
     figures = {
-        (row["organization_id"], row["kind"]): row
+        (row[0], row[1]): row[2:]
         for row in Meeting.objects.filter(
             organization__in=organizations.order_by().values("pk"), period_start__year=year
         )
@@ -641,25 +643,45 @@ def compliance(organizations, year: int, today: datetime.date | None = None) -> 
             quorum_failures=Count("pk", filter=held & Q(quorum_met=False)),
             planned=Count("pk", filter=Q(status=MeetingStatus.PLANNED)),
         )
+        .values_list(
+            "organization_id",
+            "kind",
+            "held",
+            "covered",
+            "covered_due",
+            "late",
+            "quorum_failures",
+            "planned",
+        )
     }
-    due = {
-        kind: _due_periods(conf.rule_for(kind)["period"], year, today)
-        for kind in MeetingKind.values
-        if conf.rule_for(kind).get("period")
-    }
+    # per kind, once: rule id, period, periods in the year, periods ended by today
+    info = {}
+    for kind in MeetingKind.values:
+        rule = conf.rule_for(kind)
+        period = rule.get("period")
+        info[kind] = (
+            rule.get("rule", ""),
+            period,
+            12 // PERIOD_MONTHS[period] if period else 0,
+            _due_periods(period, year, today) if period else 0,
+        )
+    committee_min = conf.life_settings()["committee_min"]
+    required_for = {}  # (org kind, has a committee) -> kinds; a handful of distinct keys
+    empty = (0, 0, 0, 0, 0, 0)
     rows = []
-    empty = dict.fromkeys(
-        ("held", "covered", "covered_due", "late", "quorum_failures", "planned"), 0
-    )
     for org in orgs:
-        kinds = required_kinds(org["kind"], org["committee_size"])
+        key = (org["kind"], org["committee_size"] >= committee_min)
+        if key not in required_for:
+            required_for[key] = required_kinds(org["kind"], org["committee_size"])
+        required = required_for[key]
         # meetings held beyond the requirements show too (e.g. a lecture where none is required)
-        kinds += [k for k in MeetingKind.values if k not in kinds and (org["pk"], k) in figures]
-        for kind in kinds:
-            got = figures.get((org["pk"], kind), empty)
-            rule = conf.rule_for(kind)
-            required_here = kind in due and org["kind"] in rule.get("org_kinds", ())
-            period = rule.get("period")
+        extra = [k for k in MeetingKind.values if k not in required and (org["pk"], k) in figures]
+        for kind in (*required, *extra):
+            held_n, covered, covered_due, late, failures, planned = figures.get(
+                (org["pk"], kind), empty
+            )
+            rule_id, period, per_year, due = info[kind]
+            is_required = kind in required
             rows.append(
                 ComplianceRow(
                     organization_id=org["pk"],
@@ -667,16 +689,16 @@ def compliance(organizations, year: int, today: datetime.date | None = None) -> 
                     path=org["path"],
                     org_kind=org["kind"],
                     kind=kind,
-                    rule=rule.get("rule", ""),
+                    rule=rule_id,
                     period=period,
-                    required=12 // PERIOD_MONTHS[period] if required_here else 0,
-                    due=due[kind] if required_here else 0,
-                    held=got["held"],
-                    covered=got["covered"],
-                    missing=max(0, due[kind] - got["covered_due"]) if required_here else 0,
-                    late=got["late"],
-                    quorum_failures=got["quorum_failures"],
-                    planned=got["planned"],
+                    required=per_year if is_required else 0,
+                    due=due if is_required else 0,
+                    held=held_n,
+                    covered=covered,
+                    missing=max(0, due - covered_due) if is_required else 0,
+                    late=late,
+                    quorum_failures=failures,
+                    planned=planned,
                 )
             )
     return rows

@@ -6,10 +6,12 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -116,8 +118,11 @@ def meeting_list(request):
         "today": timezone.localdate(),
         "query": request.GET.urlencode(),
     }
-    template = "life/_meeting_table.html" if request.htmx else "life/meeting_list.html"
-    return render(request, template, context)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "life/_meeting_table.html" if partial else "life/meeting_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @domain_view
@@ -230,6 +235,7 @@ def meeting_detail(request, pk):
         "motions": Motion.objects.restrict(request.user).filter(meeting=meeting),
         "attachments": attachments_of(meeting),
         "can_change": can_change,
+        "votes_allowed": votes_allowed,
         "motion_form": MotionForm() if can_change and meeting.is_held and votes_allowed else None,
         "checkin_open": services.checkin_open(meeting),
         "today": timezone.localdate(),
@@ -476,9 +482,13 @@ def plan(request):
             return redirect(f"{reverse('life:plan')}?org={target.pk}&year={year}")
     grid = []
     if chosen is not None:
+        # the organization itself and its party groups; a branch further down is chosen on its own
+        own = Q(organization=chosen) | Q(
+            organization__kind=OrgKind.GROUP, organization__path__startswith=chosen.path
+        )
         meetings = (
             Meeting.objects.restrict(request.user)
-            .filter(organization__path__startswith=chosen.path, planned_on__year=year)
+            .filter(own, planned_on__year=year)
             .select_related("organization")
             .order_by("organization__path", "kind", "planned_on")
         )

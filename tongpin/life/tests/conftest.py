@@ -40,6 +40,14 @@ def theme_day_to_record(office, today):
 
 
 @pytest.fixture
+def demo_year(today):
+    """The year the demo holds a full record of (tongpin.life.demo.record_year)."""
+    from tongpin.life.demo import record_year
+
+    return record_year(today)
+
+
+@pytest.fixture
 def clean_year():
     """A year the demo holds no meetings in, for tests that build their own."""
     return timezone.localdate().year - 3

@@ -135,7 +135,9 @@ def _token(getter):
 
 
 def _office_last_year():
-    return {"org": office_branch().pk, "year": datetime.date.today().year - 1}
+    from tongpin.life.demo import record_year
+
+    return {"org": office_branch().pk, "year": record_year(datetime.date.today()) - 1}
 
 
 def _attachment_kwargs():

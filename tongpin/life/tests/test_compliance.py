@@ -109,10 +109,10 @@ def test_compliance_counts_missing_late_and_quorum_failures(economy, demo_user, 
 
 
 @pytest.mark.django_db
-def test_compliance_of_the_whole_agency_is_two_queries(django_assert_num_queries, today):
+def test_compliance_of_the_whole_agency_is_two_queries(django_assert_num_queries, demo_year):
     organizations = Organization.objects.all()
     with django_assert_num_queries(2):
-        rows = services.compliance(organizations, today.year)
+        rows = services.compliance(organizations, demo_year)
     branches = Organization.objects.filter(kind="branch").count()
     assert len({r.organization_id for r in rows if r.org_kind == "branch"}) == branches
     # the demo agency: one assembly failed its quorum (BR-03)
@@ -122,13 +122,13 @@ def test_compliance_of_the_whole_agency_is_two_queries(django_assert_num_queries
 
 
 @pytest.mark.django_db
-def test_talk_coverage_and_dual_life_are_grouped_queries(django_assert_num_queries, today):
+def test_talk_coverage_and_dual_life_are_grouped_queries(django_assert_num_queries, demo_year):
     from tongpin.members.models import Member
 
     with django_assert_num_queries(2):
-        coverage = services.talk_coverage(Organization.objects.all(), today.year)
+        coverage = services.talk_coverage(Organization.objects.all(), demo_year)
     assert len(coverage) == Organization.objects.filter(kind="branch").count()
     with django_assert_num_queries(1):
-        rows = list(services.dual_life_report(Member.objects.all(), today.year))
+        rows = list(services.dual_life_report(Member.objects.all(), demo_year))
     assert rows and all(r.is_leading_cadre for r in rows)
     assert any(r.branch_expected for r in rows)

@@ -101,15 +101,15 @@ def test_ordinary_member_sees_own_branch_meetings(client_as, demo_user, office):
 
 
 @pytest.mark.django_db
-def test_compliance_page_and_export(client_as, django_assert_max_num_queries):
+def test_compliance_page_and_export(client_as, django_assert_max_num_queries, demo_year):
     client = client_as("dangwei")
     # constant whatever the number of organizations: the engine is two grouped queries
     with django_assert_max_num_queries(15):
-        response = client.get(reverse("life:compliance"))
+        response = client.get(reverse("life:compliance"), {"year": demo_year})
     html = response.content.decode()
     assert response.status_code == 200
     assert "价格处党支部" in html and "次人数不足" in html
-    response = client.get(reverse("life:compliance_export"))
+    response = client.get(reverse("life:compliance_export"), {"year": demo_year})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
@@ -220,7 +220,7 @@ def test_reminders_notify_attendees_once(office, demo_user, today):
 
 
 @pytest.mark.django_db
-def test_talks_and_reviews_pages(client_as, office, demo_user, today):
+def test_talks_and_reviews_pages(client_as, office, demo_user, today, demo_year):
     client = client_as("shuji")
     response = client.get(reverse("life:talks"))
     assert response.status_code == 200 and "谈心谈话" in response.content.decode()
@@ -230,7 +230,7 @@ def test_talks_and_reviews_pages(client_as, office, demo_user, today):
         {"member": a.pk, "partner": b.pk, "held_on": today.isoformat()},
     )
     assert response.status_code == 302
-    year = today.year - 1
+    year = demo_year - 1  # the demo's last review
     url = reverse("life:review_sheet", args=[office.pk, year])
     response = client.get(url)
     assert response.status_code == 200
@@ -276,3 +276,19 @@ def test_api_records_a_meeting(api_as, theme_day_to_record):
         .status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_reminder_command(office, demo_user, today):
+    import io
+
+    from django.core.management import call_command
+
+    services.create_meeting(
+        office, MeetingKind.ASSEMBLY, today + datetime.timedelta(days=30), user=demo_user("shuji")
+    )
+    out = io.StringIO()
+    call_command(
+        "life_reminders", today=(today + datetime.timedelta(days=28)).isoformat(), stdout=out
+    )
+    assert "会议提醒" in out.getvalue()
