@@ -195,3 +195,19 @@ def test_home_page_is_in_chinese(client_as):
     assert '<html lang="zh-hans">' in html
     assert "登录" in html  # 退出登录
     assert "同频" in html
+
+
+def test_catalogs_agree_on_each_msgid():
+    """Django merges every app's catalog and the first one wins, so a msgid translated two ways
+    shows one app's wording on another app's page. A msgid meaning two things needs a context."""
+    wordings: dict[str, dict[str, str]] = {}
+    for po_path in po_files():
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            key = _key(entry.msgctxt, entry.msgid)
+            wordings.setdefault(key, {})[str(po_path.relative_to(SOURCE))] = entry.msgstr
+    conflicts = [
+        f"{key!r}: {by_catalog}"
+        for key, by_catalog in wordings.items()
+        if len(set(by_catalog.values())) > 1
+    ]
+    assert not conflicts, "msgids translated differently:\n" + "\n".join(conflicts)

@@ -18,23 +18,19 @@ def _staff(user) -> bool:
 
 
 def _leading(user) -> bool:
+    """Leaders (who read everything) and department heads; from the cached scope, no query."""
     from tongpin.core.scoping import VIEW, scope_of
-
-    from .models import headed_department_ids
 
     if not _domain_user(user):
         return False
-    return (
-        scope_of(user, VIEW).everything
-        or bool(headed_department_ids(user))
-        or user.led_departments.exists()
-    )
+    scope = scope_of(user, VIEW)
+    return scope.everything or bool(scope.department_ids)
 
 
 class WorkConfig(AppConfig):
     name = "tongpin.work"
     label = "work"
-    verbose_name = _("Work")
+    verbose_name = _("Party and business work")
 
     def ready(self):
         from tongpin.core.registry import NavEntry, demo_loaders, navigation

@@ -136,16 +136,98 @@ BRANCH_TASK_PATTERNS = [
     ("围绕“{goal}”开展主题党日", TaskCategory.POLITICAL),
     ("结合“{goal}”开展调查研究", TaskCategory.CONDUCT),
 ]
+# last year's plan: fewer tasks tied to business early on, more by the end (the trend the fusion
+# chart shows); these titles serve no goal
+LAST_YEAR_UNLINKED = ["组织支部党员趣味运动会", "开展支部春季联谊活动", "组织党员集体观影"]
+LAST_YEAR_UNLINKED_SHARE = {1: 0.6, 2: 0.45, 3: 0.3, 4: 0.15}
 LEADER_DEPARTMENTS = ["办公室", "政策法规处", "发展规划处", "国民经济综合处", "人事处"]
 
 
 def _days(today, n) -> datetime.date:
-    return today + datetime.timedelta(days=n)
+    """``today`` + ``n`` days, kept inside the plan year (year-end is the usual deadline)."""
+    year = services.working_year(today)
+    day = today + datetime.timedelta(days=n)
+    return min(max(day, datetime.date(year, 1, 31)), datetime.date(year, 12, 31))
+
+
+def _quarter_end(year, days_or_quarter) -> datetime.date:
+    """A quarter's last day; a number of days (60–260) picks the quarter it falls in."""
+    quarter = days_or_quarter if days_or_quarter <= 4 else min(4, 1 + days_or_quarter // 65)
+    return services.quarter_bounds(year, quarter)[1]
+
+
+def _ago(today, n) -> datetime.date:
+    """A date ``n`` days back for records of what was done (never in the future)."""
+    return today - datetime.timedelta(days=n)
+
+
+def _last_year(rng, year, departments, branches, secretaries):
+    """Last year's plan, all of it done: goals reached and branch tasks closed (bulk, fast)."""
+    from simple_history.utils import bulk_create_with_history
+
+    from .models import BusinessGoal, PartyTask, TaskGoalLink
+
+    goals = []
+    for department_name, rows in GOALS.items():
+        for title, target, unit, days in rows:
+            deadline = _quarter_end(year, abs(days))
+            goals.append(
+                BusinessGoal(
+                    year=year,
+                    department=departments[department_name],
+                    title=f"{year}年{title}",
+                    target_value=Decimal(target),
+                    unit=unit,
+                    actual_value=Decimal(target),
+                    deadline=deadline,
+                    completed_on=deadline - datetime.timedelta(days=5),
+                )
+            )
+    goals = bulk_create_with_history(goals, BusinessGoal)
+    by_department = {}
+    for goal in goals:
+        by_department.setdefault(goal.department_id, []).append(goal)
+    tasks, wanted = [], []
+    for branch in branches:
+        for department in branch.departments.all():
+            for n, goal in enumerate(by_department.get(department.pk, [])):
+                quarter = 2 * n + rng.randrange(1, 3)
+                deadline = _quarter_end(year, quarter)
+                unlinked = rng.random() < LAST_YEAR_UNLINKED_SHARE[quarter]
+                pattern, category = BRANCH_TASK_PATTERNS[(n + branch.pk) % 4]
+                title = (
+                    LAST_YEAR_UNLINKED[(n + branch.pk) % len(LAST_YEAR_UNLINKED)]
+                    if unlinked
+                    else pattern.format(goal=goal.title)
+                )
+                owner = secretaries.get(branch.pk)
+                tasks.append(
+                    PartyTask(
+                        year=year,
+                        organization=branch,
+                        title=title,
+                        category=category,
+                        owner=owner,
+                        deadline=deadline,
+                        progress=100,
+                        completed_on=deadline - datetime.timedelta(days=rng.randrange(1, 20)),
+                    )
+                )
+                wanted.append(None if unlinked else goal)
+    tasks = bulk_create_with_history(tasks, PartyTask)
+    bulk_create_with_history(
+        [
+            TaskGoalLink(task=task, goal=goal)
+            for task, goal in zip(tasks, wanted, strict=True)
+            if goal is not None
+        ],
+        TaskGoalLink,
+    )
 
 
 def load(*, today, seed):
     rng = random.Random(seed * 7 + 3)
-    year = today.year
+    year = services.working_year(today)
     staff = User.objects.get(username="dangwei")
     staff_member = Member.objects.filter(user=staff).first()
     root = Organization.objects.get(depth=1)
@@ -162,6 +244,7 @@ def load(*, today, seed):
             .first()
         )
         for title, target, unit, days in rows:
+            deadline = _days(today, days) if days < 0 else _quarter_end(year, days)
             goal = services.create_goal(
                 user=staff,
                 department=department,
@@ -169,22 +252,22 @@ def load(*, today, seed):
                 title=title,
                 target_value=Decimal(target),
                 unit=unit,
-                deadline=_days(today, days),
+                deadline=deadline,
                 owner=head,
                 description="",
             )
             goals[title] = goal
-            share = (
-                rng.choice([None, 0.3, 0.5, 0.6, 0.8, 1.0]) if days > 0 else rng.choice([0.7, 0.9])
-            )
+            if days < 0:
+                share, measured = rng.choice([0.7, 0.9]), _ago(today, rng.randrange(3, 40))
+            elif deadline < today:  # an earlier quarter's goal, reached
+                share, measured = 1.0, deadline - datetime.timedelta(days=rng.randrange(1, 10))
+            else:
+                share = rng.choice([None, 0.3, 0.5, 0.6, 0.8])
+                measured = _ago(today, rng.randrange(3, 40))
             if share is not None:
                 value = (Decimal(target) * Decimal(str(share))).quantize(Decimal("0.01"))
                 services.record_measurement(
-                    goal,
-                    user=staff,
-                    value=value,
-                    measured_on=_days(today, -rng.randrange(3, 40)),
-                    note="按月调度数据",
+                    goal, user=staff, value=value, measured_on=measured, note="按月调度数据"
                 )
 
     def goal_list(*titles):
@@ -239,6 +322,7 @@ def load(*, today, seed):
     committee_task("举办机关党建品牌展示活动", TaskCategory.ORGANIZATIONAL, 200)
 
     branches = list(Organization.objects.filter(kind=OrgKind.BRANCH).order_by("path"))
+    _last_year(rng, year - 1, departments, branches, services.secretaries_of(branches, today))
     children = services.deploy_task(deployed, user=staff, targets=branches)
     services.deploy_task(four_strong, user=staff, targets=branches)
     general_first = orgs["第一党总支"]
@@ -282,7 +366,7 @@ def load(*, today, seed):
         owner = services.secretary_of(branch, today)
         for n, goal in enumerate(own_goals):
             pattern, category = BRANCH_TASK_PATTERNS[(n + branch.pk) % len(BRANCH_TASK_PATTERNS)]
-            days = rng.choice([-15, 12, 45, 80, 130, 190])
+            deadline = _quarter_end(year, rng.randrange(1, 5))
             task = services.create_task(
                 user=staff,
                 organization=branch,
@@ -290,17 +374,27 @@ def load(*, today, seed):
                 title=pattern.format(goal=goal.title),
                 category=category,
                 owner=owner,
-                deadline=_days(today, days),
+                deadline=deadline,
                 goals=[goal],
             )
-            if days < 0 or rng.random() < 0.3:
-                done = days < 0 and rng.random() < 0.6
+            if deadline < today:  # an earlier quarter's task: mostly done, some overdue
+                done = rng.random() < 0.8
                 services.report_progress(
                     task,
                     user=staff,
                     progress=100 if done else rng.choice([20, 40, 60]),
+                    text="已召开支委会研究部署，明确责任分工和时间节点。"
+                    if not done
+                    else "按计划完成，党员先锋作用发挥明显。",
+                    reported_on=min(deadline, today) - datetime.timedelta(days=rng.randrange(1, 9)),
+                )
+            elif rng.random() < 0.4:
+                services.report_progress(
+                    task,
+                    user=staff,
+                    progress=rng.choice([20, 40, 60]),
                     text="已召开支委会研究部署，明确责任分工和时间节点。",
-                    reported_on=_days(today, -rng.randrange(1, 20)),
+                    reported_on=_ago(today, rng.randrange(1, 20)),
                 )
         if branch.pk == office.pk:
             office_theme_day = services.create_task(
@@ -352,7 +446,7 @@ def load(*, today, seed):
         user=staff,
         progress=100,
         text="全体党员参加，重温入党誓词，结合督办工作交流体会。",
-        reported_on=_days(today, -21),
+        reported_on=_ago(today, 21),
     )
     # shuji2's branch stays overdue (its secretary gets the reminder), the office is done
     lagging = orgs["经济运行调节处党支部"].pk
@@ -372,7 +466,7 @@ def load(*, today, seed):
                 progress=100,
                 text="召开支部党员大会专题学习，结合本处室重点工作开展研讨。",
                 linked=linked,
-                reported_on=_days(today, -rng.randrange(11, 30)),
+                reported_on=_ago(today, rng.randrange(11, 30)),
             )
         elif rng.random() < 0.5:
             services.report_progress(
@@ -380,7 +474,7 @@ def load(*, today, seed):
                 user=staff,
                 progress=rng.choice([30, 50]),
                 text="已组织支委会学习，党员大会尚未召开。",
-                reported_on=_days(today, -rng.randrange(12, 25)),
+                reported_on=_ago(today, rng.randrange(12, 25)),
             )
 
     # leaders in charge of departments, responsibility lists -------------------------------------
@@ -402,10 +496,10 @@ def load(*, today, seed):
         if committee_secretary and committee_secretary.user_id
         else None,
     )
-    services.issue_list(agency_list, user=staff, issued_on=_days(today, -60))
+    services.issue_list(agency_list, user=staff, issued_on=_ago(today, 60))
     for responsibility_list in services.generate_branch_lists(user=staff, year=year):
         if rng.random() < 0.8:
-            services.issue_list(responsibility_list, user=staff, issued_on=_days(today, -50))
+            services.issue_list(responsibility_list, user=staff, issued_on=_ago(today, 50))
 
     # a quarterly review of the last quarter, with a follow-up item --------------------------------
     quarter = services.quarter_of(today) - 1

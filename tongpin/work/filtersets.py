@@ -7,12 +7,13 @@ state filter is a plain comparison.
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from tongpin.orgs.models import Department, Organization, OrgKind
 
-from .models import BusinessGoal, PartyTask, TaskCategory, WorkState
+from .models import BusinessGoal, PartyTask, ResponsibilityList, TaskCategory, WorkState
 from .services import linked_condition, subtree_goals
 
 YES_NO = (("1", _("Yes")), ("0", _("No")))
@@ -129,3 +130,15 @@ class GoalFilterSet(BootstrapFilterSet):
         if value == "0":
             return queryset.filter(task_links__isnull=True)
         return queryset
+
+
+class ResponsibilityListFilterSet(django_filters.FilterSet):
+    # a plain string (not an enum) in the schema: "kind" is also the organization kind's name
+    kind = django_filters.CharFilter(
+        label=pgettext_lazy("responsibility", "Kind"),
+        help_text="leadership_group, leader, agency_committee or branch",
+    )
+
+    class Meta:
+        model = ResponsibilityList
+        fields = ["year", "kind", "organization"]

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongpin.core.forms import BootstrapMixin as CoreBootstrapMixin
+from tongpin.core.forms import DateInput, TreeChoiceField
 from tongpin.members.models import Member
 from tongpin.orgs.models import Department, Organization
 
@@ -14,42 +16,17 @@ from . import evidence, services
 from .models import BusinessGoal, PartyTask, QuarterlyReview, TaskCategory
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates render fields in one loop."""
+class BootstrapMixin(CoreBootstrapMixin):
+    """Core's Bootstrap classes, plus check boxes for multiple choices and a taller list."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs["class"] = "form-check-input"
             elif isinstance(widget, forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
                 widget.attrs.setdefault("size", "8")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-    def add_errors(self, error: ValidationError, default_field: str | None = None):
-        """Attach a service's ValidationError to the fields it names (or to one field)."""
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, messages)
-        else:
-            self.add_error(default_field, error.messages)
-
-
-class TreeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return "\u3000" * (obj.depth - 1) + obj.name
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -116,7 +93,7 @@ class TaskForm(BootstrapMixin, forms.ModelForm):
                 user, organization
             ).select_related("department")
             self.fields["owner"].queryset = services.owner_choices(organization)
-        self.initial.setdefault("year", timezone.localdate().year)
+        self.initial.setdefault("year", services.working_year(timezone.localdate()))
 
 
 class GoalForm(BootstrapMixin, forms.ModelForm):
@@ -152,7 +129,7 @@ class GoalForm(BootstrapMixin, forms.ModelForm):
         if chosen and str(chosen).isdigit():
             department = services.goal_departments(user).filter(pk=int(chosen)).first()
         self.fields["owner"].queryset = services.goal_owner_choices(department)
-        self.initial.setdefault("year", timezone.localdate().year)
+        self.initial.setdefault("year", services.working_year(timezone.localdate()))
         self.fields["deadline"].required = False
         self.fields["deadline"].help_text = _("Empty: the end of the year.")
 
@@ -212,7 +189,6 @@ class DeployForm(BootstrapMixin, forms.Form):
         self.fields["organizations"].label_from_instance = lambda obj: (
             "\u3000" * (obj.depth - task.organization.depth - 1) + obj.name
         )
-        self.fields["mode"].widget.attrs["class"] = "form-check-input"
         self.targets = targets
 
     def clean(self):
@@ -292,7 +268,7 @@ class ReviewForm(BootstrapMixin, forms.ModelForm):
         self.fields["organization"].queryset = services.task_organizations(user)
         self.fields["year"].widget.choices = year_choices()
         today = timezone.localdate()
-        self.initial.setdefault("year", today.year)
+        self.initial.setdefault("year", services.working_year(today))
         self.initial.setdefault("quarter", services.quarter_of(today))
         self.initial.setdefault("held_on", today)
 
@@ -341,9 +317,8 @@ class GenerateListsForm(BootstrapMixin, forms.Form):
                 (self.WHAT_COMMITTEE, _("The agency party committee's list")),
             ]
         self.fields["what"].choices = choices
-        self.fields["what"].widget.attrs["class"] = "form-check-input"
         self.fields["year"].choices = year_choices()
-        self.initial.setdefault("year", timezone.localdate().year)
+        self.initial.setdefault("year", services.working_year(timezone.localdate()))
         self.initial.setdefault("what", self.WHAT_BRANCHES)
 
 

@@ -496,7 +496,10 @@ class ResponsibilityTemplate(ChangeLoggedModel):
     """
 
     kind = models.CharField(
-        _("kind"), max_length=20, choices=ResponsibilityKind.choices, unique=True
+        pgettext_lazy("responsibility", "kind"),
+        max_length=20,
+        choices=ResponsibilityKind.choices,
+        unique=True,
     )
     name = models.CharField(_("name"), max_length=100)
     basis = models.CharField(_("basis"), max_length=200, blank=True)
@@ -545,7 +548,9 @@ class ResponsibilityList(ChangeLoggedModel):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=ResponsibilityKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("responsibility", "kind"), max_length=20, choices=ResponsibilityKind.choices
+    )
     organization = models.ForeignKey(
         "orgs.Organization",
         verbose_name=pgettext_lazy("orgs", "organization"),

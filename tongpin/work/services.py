@@ -7,6 +7,7 @@ exports and the API compute the same figures.
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 from collections import defaultdict
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,12 +48,24 @@ from .models import (
     TaskCategory,
     TaskGoalLink,
     WorkState,
-    due_soon_days,
     end_of_year,
     headed_department_ids,
 )
 
 logger = logging.getLogger(__name__)
+
+
+def site_language(function):
+    """Text stored as data (titles, notifications) is written in the site's language, also when
+    the demo loader, a command or the worker calls the action outside a request."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
 
 TASK_FIELDS = ("title", "description", "category", "owner", "deadline", "year")
 GOAL_FIELDS = (
@@ -65,6 +78,12 @@ GOAL_FIELDS = (
     "year",
     "department",
 )
+
+
+def working_year(today: datetime.date) -> int:
+    """The plan year pages open on: in January the past year's plan is still being closed and
+    summed up (年终总结), so it stays the default until February."""
+    return (today - datetime.timedelta(days=31)).year
 
 
 # ---- who may do what --------------------------------------------------------------------------
@@ -424,6 +443,7 @@ def set_goals(task: PartyTask, goals) -> None:
 
 
 @transaction.atomic
+@site_language
 def create_task(*, user, organization, goals=(), **fields) -> PartyTask:
     require_reach(user, organization, CHANGE)
     goals = _check_goals(user, organization, goals)
@@ -464,6 +484,7 @@ def _notify_owner_of_new_task(task: PartyTask, actor) -> None:
 
 
 @transaction.atomic
+@site_language
 def deploy_task(task: PartyTask, *, user, targets, deadline=None) -> list[PartyTask]:
     """Cascade ``task`` to organizations below it (一级抓一级): one linked child task each.
 
@@ -529,10 +550,13 @@ class Rollup:
 
 
 def rollups(task_ids, today: datetime.date) -> dict[int, Rollup]:
-    """Deployed children per parent task, done and overdue: one aggregate query for a page."""
-    task_ids = list(task_ids)
-    if not task_ids:
-        return {}
+    """Deployed children per parent task, done and overdue: one aggregate query for a page.
+
+    ``task_ids``: ids, or a queryset of ids (a subquery: long IN lists are slow to build)."""
+    if not isinstance(task_ids, QuerySet):  # a subquery stays one query, without a long IN list
+        task_ids = list(task_ids)
+        if not task_ids:
+            return {}
     rows = (
         PartyTask.objects.filter(parent_id__in=task_ids)
         .values("parent_id")
@@ -754,6 +778,7 @@ def _send(report: ReminderReport, recipient, *, title, body, url, key) -> None:
         report.skipped += 1
 
 
+@site_language
 def send_reminders(today: datetime.date | None = None, *, tasks=None, goals=None) -> ReminderReport:
     """Remind each responsible person of each overdue or due-soon item, once.
 
@@ -854,6 +879,7 @@ def _fill(text: str, **values) -> str:
 
 
 @transaction.atomic
+@site_language
 def generate_list(
     *,
     user,
@@ -923,6 +949,7 @@ def _member_user(member):
     return member.user if member is not None and member.user_id else None
 
 
+@site_language
 def generate_branch_lists(*, user, year: int, organizations=None) -> list[ResponsibilityList]:
     """The secretary's list for every branch and general branch the user may change."""
     today = timezone.localdate()
@@ -951,6 +978,7 @@ def generate_branch_lists(*, user, year: int, organizations=None) -> list[Respon
     return lists
 
 
+@site_language
 def generate_leader_lists(*, user, year: int, root: Organization) -> list[ResponsibilityList]:
     """The leadership group's list (its head as first responsible person) and each leader's
     dual-duty list for the departments they are in charge of (rule JG-12)."""
@@ -1003,6 +1031,7 @@ def update_item(item: ResponsibilityItem, *, user, text: str, measures: str, cat
 
 
 @transaction.atomic
+@site_language
 def issue_list(responsibility_list: ResponsibilityList, *, user, issued_on=None):
     require_reach(user, responsibility_list.organization, CHANGE)
     responsibility_list.issued_on = issued_on or timezone.localdate()
@@ -1172,7 +1201,9 @@ def add_follow_up(review: QuarterlyReview, *, user, goals=(), **fields) -> Party
 class PlanGroup:
     goal: BusinessGoal | None
     tasks: list
-    kind: str = "goal"  # "goal", "inherited" (linked through deployment) or "unlinked"
+    # "goal", "elsewhere" (serves goals outside the viewer's sight), "inherited" (linked through
+    # the deployment) or "unlinked"
+    kind: str = "goal"
     support: int = 0  # tasks in the whole subtree serving the goal
 
 
@@ -1192,12 +1223,17 @@ class Plan:
 
 def build_plan(user, organization: Organization, year: int, today: datetime.date) -> Plan:
     """Business goals and party tasks side by side, grouped by goal (one pass, fixed queries)."""
+    # names come as annotations, not related objects, and the rows' ids go to the other queries
+    # as subqueries, not long IN lists: thousands of rows build fast
+    own = PartyTask.objects.restrict(user).filter(organization=organization, year=year)
+    links = TaskGoalLink.objects.filter(task__in=own.values("pk"))
     tasks = list(
-        PartyTask.objects.restrict(user)
-        .filter(organization=organization, year=year)
-        .with_state(today)
-        .annotate(linked=linked_condition())
-        .select_related("owner", "parent__organization")
+        own.with_state(today)
+        .annotate(
+            linked=linked_condition(),
+            owner_name=F("owner__name"),
+            parent_org_name=F("parent__organization__name"),
+        )
         .only(
             "title",
             "category",
@@ -1206,24 +1242,25 @@ def build_plan(user, organization: Organization, year: int, today: datetime.date
             "completed_on",
             "parent_id",
             "organization_id",
-            "owner__name",
-            "parent__organization__name",
+            "owner_id",
             "year",
         )
     )
-    task_ids = [t.pk for t in tasks]
     goal_ids_by_task = defaultdict(list)
-    for task_id, goal_id in TaskGoalLink.objects.filter(task_id__in=task_ids).values_list(
-        "task_id", "goal_id"
-    ):
+    for task_id, goal_id in links.values_list("task_id", "goal_id"):
         goal_ids_by_task[task_id].append(goal_id)
-    linked_goal_ids = {g for ids in goal_ids_by_task.values() for g in ids}
-    goals = list(
+    shown_goals = (
         BusinessGoal.objects.restrict(user)
-        .filter(year=year)
-        .filter(Q(pk__in=subtree_goals(organization).values("pk")) | Q(pk__in=linked_goal_ids))
-        .with_state(today)
-        .select_related("department", "owner")
+        # the year's goals of the subtree, and any other goal a task here serves (so no task
+        # drops out of the plan)
+        .filter(
+            Q(year=year, pk__in=subtree_goals(organization).values("pk"))
+            | Q(pk__in=links.values("goal_id"))
+        )
+    )
+    goals = list(
+        shown_goals.with_state(today)
+        .annotate(department_name=F("department__name"))
         .only(
             "title",
             "target_value",
@@ -1231,15 +1268,13 @@ def build_plan(user, organization: Organization, year: int, today: datetime.date
             "actual_value",
             "deadline",
             "completed_on",
-            "department__name",
-            "department__sort_order",
-            "owner__name",
+            "department_id",
         )
         .order_by("department__sort_order", "deadline", "pk")
     )
     support = dict(
         TaskGoalLink.objects.filter(
-            goal_id__in=[g.pk for g in goals],
+            goal__in=shown_goals.values("pk"),
             task__organization__path__startswith=organization.path,
         )
         .values("goal_id")
@@ -1247,13 +1282,17 @@ def build_plan(user, organization: Organization, year: int, today: datetime.date
         .values_list("goal_id", "n")
     )
     by_goal = defaultdict(list)
-    inherited, unlinked = [], []
+    shown = {goal.pk for goal in goals}
+    inherited, elsewhere, unlinked = [], [], []
     for task in tasks:
-        ids = goal_ids_by_task.get(task.pk)
-        task.goal_ids = ids or []
-        if ids:
+        ids = goal_ids_by_task.get(task.pk) or []
+        task.goal_ids = ids
+        if any(goal_id in shown for goal_id in ids):
             for goal_id in ids:
-                by_goal[goal_id].append(task)
+                if goal_id in shown:
+                    by_goal[goal_id].append(task)
+        elif ids:  # serves goals the viewer cannot read
+            elsewhere.append(task)
         elif task.linked:
             inherited.append(task)
         else:
@@ -1262,6 +1301,8 @@ def build_plan(user, organization: Organization, year: int, today: datetime.date
         PlanGroup(goal=goal, tasks=by_goal.get(goal.pk, []), support=support.get(goal.pk, 0))
         for goal in goals
     ]
+    if elsewhere:
+        groups.append(PlanGroup(goal=None, tasks=elsewhere, kind="elsewhere"))
     if inherited:
         groups.append(PlanGroup(goal=None, tasks=inherited, kind="inherited"))
     if unlinked:
@@ -1272,7 +1313,7 @@ def build_plan(user, organization: Organization, year: int, today: datetime.date
     goal_states = defaultdict(int)
     for goal in goals:
         goal_states[goal.state] += 1
-    task_rollups = rollups(task_ids, today)
+    task_rollups = rollups(own.values("pk"), today) if tasks else {}
     for task in tasks:
         task.rollup = task_rollups.get(task.pk)
     return Plan(

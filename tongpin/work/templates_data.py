@@ -9,7 +9,7 @@ TEMPLATES = [
     {
         "kind": "leadership_group",
         "name": "党组（党委）落实全面从严治党主体责任清单",
-        "basis": "机关条例第35条；rule JG-12",
+        "basis": "机关条例第35条（JG-12）",
         "items": [
             (
                 "political",
@@ -42,7 +42,7 @@ TEMPLATES = [
     {
         "kind": "leader",
         "name": "党组成员“一岗双责”责任清单",
-        "basis": "机关条例第35条；rule JG-12",
+        "basis": "机关条例第35条（JG-12）",
         "items": [
             ("political", "履行“一岗双责”，对分管的{departments}的党建工作负直接领导责任。"),
             (

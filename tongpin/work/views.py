@@ -22,7 +22,7 @@ from tongpin.core.services import attachments_of
 from tongpin.core.views import render_history, scoped_get
 from tongpin.orgs.models import Department, Organization, OrgKind
 
-from . import evidence, forms, services
+from . import evidence, forms, rendering, services
 from .filtersets import GoalFilterSet, TaskFilterSet
 from .models import (
     STATE_COLOURS,
@@ -36,6 +36,7 @@ from .models import (
     ResponsibilityList,
     ResponsibilityTemplate,
     WorkState,
+    due_soon_days,
     headed_department_ids,
 )
 
@@ -49,7 +50,7 @@ def _year(request) -> int:
     value = request.GET.get("year", "")
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
-    return timezone.localdate().year
+    return services.working_year(timezone.localdate())
 
 
 def _visible_orgs(user):
@@ -117,6 +118,7 @@ def plan(request):
     }
     if organization is not None:
         context["plan"] = services.build_plan(user, organization, year, today)
+        context["rows"] = rendering.plan_rows(context["plan"])
         context["can_change"] = can_reach(user, organization, CHANGE)
         context["ancestors"] = [
             a
@@ -136,21 +138,18 @@ def plan_export(request):
     year = _year(request)
     today = timezone.localdate()
     result = services.build_plan(request.user, organization, year, today)
+    group_labels = {
+        "inherited": _("Linked through the deployment"),
+        "elsewhere": _("Serving business goals outside your view"),
+        "unlinked": _("Not linked to any business goal"),
+    }
     rows = []
     for group in result.groups:
         goal = group.goal
         goal_cells = (
-            [goal.department.name, goal.title, goal.target_text, goal.actual_text, goal.state_label]
+            [goal.department_name, goal.title, goal.target_text, goal.actual_text, goal.state_label]
             if goal
-            else [
-                "",
-                _("Linked through the deployment")
-                if group.kind == "inherited"
-                else _("Not linked to any business goal"),
-                "",
-                "",
-                "",
-            ]
+            else ["", group_labels[group.kind], "", "", ""]
         )
         if not group.tasks:
             rows.append([*goal_cells, "", "", "", "", "", "", ""])
@@ -161,7 +160,7 @@ def plan_export(request):
                     *goal_cells,
                     task.title,
                     task.get_category_display(),
-                    task.owner.name if task.owner_id else "",
+                    task.owner_name or "",
                     task.deadline,
                     f"{task.progress}%",
                     task.state_label,
@@ -704,7 +703,7 @@ def goal_complete(request, pk):
     goal = _changeable_goal(request, pk)
     form = forms.CompleteGoalForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter a valid date."))
+        messages.error(request, _("Choose a valid completion date."))
     else:
         services.set_goal_completed(
             goal, user=request.user, completed_on=form.cleaned_data["completed_on"]
@@ -798,7 +797,7 @@ def supervision(request):
             "due_soon": sum(1 for t in tasks if t.state == WorkState.DUE_SOON)
             + sum(1 for g in goals if g.state == WorkState.DUE_SOON),
             "can_remind": services.has_change_scope(request.user),
-            "due_soon_days": services.due_soon_days(),
+            "due_soon_days": due_soon_days(),
         },
     )
 
@@ -907,7 +906,7 @@ def disconnect(request):
         rows = services.fusion_rows(request.user, year, children)
     history = []
     if organization is not None:
-        for past in range(year - 2, year + 1):
+        for past in (year - 1, year):
             row = services.fusion_rows(request.user, past, [organization])[0]
             history.append((past, row))
     chart = {
@@ -958,7 +957,7 @@ def disconnect_export(request):
         request,
         title=_("Disconnect check %(year)d") % {"year": year},
         headers=[
-            _("Finding"),
+            _("Disconnect finding"),
             _("Organization or department"),
             _("Title"),
             _("Deadline"),

@@ -263,8 +263,21 @@ class ResponsibilityItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "One of leadership_group: the leadership group's primary responsibility; leader: "
+        "a leader's dual duty; agency_committee: the agency committee; branch: a secretary's.",
+    }
+)
+class ResponsibilityKindField(serializers.CharField):
+    """A plain string in the schema: an enum named "kind" would collide with the organization
+    kind's (drf-spectacular names enums by field name)."""
+
+
 class ResponsibilityListSerializer(serializers.ModelSerializer):
     items = ResponsibilityItemSerializer(many=True, read_only=True)
+    kind = ResponsibilityKindField(read_only=True)
 
     class Meta:
         model = ResponsibilityList
@@ -293,6 +306,7 @@ class TemplateItemSerializer(serializers.ModelSerializer):
 
 class ResponsibilityTemplateSerializer(serializers.ModelSerializer):
     items = TemplateItemSerializer(many=True, read_only=True)
+    kind = ResponsibilityKindField(read_only=True)
 
     class Meta:
         model = ResponsibilityTemplate

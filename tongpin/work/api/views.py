@@ -13,7 +13,7 @@ from tongpin.core.scoping import VIEW
 from tongpin.orgs.models import Organization, OrgKind
 
 from .. import services
-from ..filtersets import GoalFilterSet, TaskFilterSet
+from ..filtersets import GoalFilterSet, ResponsibilityListFilterSet, TaskFilterSet
 from ..models import (
     BusinessGoal,
     GoalMeasurement,
@@ -166,7 +166,7 @@ class ResponsibilityListViewSet(RestrictedReadOnlyViewSet):
 
     queryset = ResponsibilityList.objects.prefetch_related("items", "departments")
     serializer_class = work_serializers.ResponsibilityListSerializer
-    filterset_fields = ["year", "kind", "organization"]
+    filterset_class = ResponsibilityListFilterSet
 
 
 class ResponsibilityTemplateViewSet(RestrictedReadOnlyViewSet):

@@ -24,7 +24,7 @@ def root(db):
 
 
 @pytest.fixture
-def new_task(db, demo_user, today):
+def new_task(db, demo_user, today, year):
     """Make a party task through the service, as committee staff unless told otherwise."""
     from tongpin.work import services
     from tongpin.work.models import TaskCategory
@@ -33,7 +33,7 @@ def new_task(db, demo_user, today):
         return services.create_task(
             user=demo_user(user),
             organization=organization,
-            year=today.year,
+            year=year,
             title=title,
             category=TaskCategory.POLITICAL,
             deadline=today + datetime.timedelta(days=days),
@@ -42,3 +42,11 @@ def new_task(db, demo_user, today):
         )
 
     return make
+
+
+@pytest.fixture
+def year(today):
+    """The demo plan's year (services.working_year: in January, still the past year)."""
+    from tongpin.work import services
+
+    return services.working_year(today)

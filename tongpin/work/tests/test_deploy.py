@@ -45,9 +45,7 @@ def test_deploying_to_every_branch_creates_25_linked_items_each_in_its_own_scope
     assert visible("dangyuan") == {"办公室党支部"}
     assert visible("shuji2") == {"经济运行调节处党支部"}
     first = org("第一党总支")
-    assert visible("zongzhi") == {
-        b.name for b in branches if b.path.startswith(first.path)
-    }
+    assert visible("zongzhi") == {b.name for b in branches if b.path.startswith(first.path)}
     assert len(visible("dangwei")) == 25
     assert len(visible("lingdao")) == 25
     # the parent itself stays with the committee
@@ -71,9 +69,7 @@ def test_rollup_counts_done_and_overdue_in_one_query(
     assert rollup.percent == 72
 
 
-def test_the_parent_sees_the_rollup_on_its_plan_and_a_child_only_its_own(
-    client_as, root, org
-):
+def test_the_parent_sees_the_rollup_on_its_plan_and_a_child_only_its_own(client_as, root, org):
     from tongpin.work.demo import DEPLOYED_DONE, DEPLOYED_TITLE
 
     html = client_as("dangwei").get(f"/work/?org={root.pk}").content.decode()
@@ -165,3 +161,29 @@ def test_state_is_derived(root, new_task, demo_user, today):
     assert task.compute_state(task.deadline + datetime.timedelta(days=9)) == WorkState.DONE
     annotated = PartyTask.objects.with_state(today).get(pk=task.pk)
     assert annotated.state == WorkState.DONE
+
+
+def test_a_cascade_two_levels_down_stays_linked_and_rolls_up_per_level(
+    root, new_task, demo_user, org
+):
+    from tongpin.work.models import BusinessGoal
+
+    goal = BusinessGoal.objects.get(title="全省地区生产总值增长")
+    task = new_task(root, "两级部署任务", goals=[goal])
+    general = org("第一党总支")
+    (middle,) = services.deploy_task(task, user=demo_user("dangwei"), targets=[general])
+    office = org("办公室党支部")
+    (leaf,) = services.deploy_task(middle, user=demo_user("zongzhi"), targets=[office])
+    assert leaf.parent == middle and middle.parent == task
+    # the office's copy serves the committee's goal through two deployments
+    assert not services.unlinked_tasks(PartyTask.objects.filter(pk=leaf.pk)).exists()
+    services.report_progress(leaf, user=demo_user("shuji"), progress=100, text="完成")
+    rollups = services.rollups([task.pk, middle.pk], timezone_today())
+    assert (rollups[middle.pk].done, rollups[middle.pk].total) == (1, 1)
+    assert (rollups[task.pk].done, rollups[task.pk].total) == (0, 1)  # the 总支 itself is open
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

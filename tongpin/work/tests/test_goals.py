@@ -59,7 +59,7 @@ def test_actual_values_over_time_complete_the_goal(demo_user, today):
     assert goal.actual_value == 10
 
 
-def test_goal_pages(client_as, today):
+def test_goal_pages(client_as, today, year):
     client = client_as("chuzhang")
     goal = BusinessGoal.objects.get(title="出台优化营商环境政策文件")
     assert client.get(f"/work/goals/{goal.pk}/").status_code == 200
@@ -74,7 +74,7 @@ def test_goal_pages(client_as, today):
         "/work/goals/new/",
         {
             "department": goal.department_id,
-            "year": today.year,
+            "year": year,
             "title": "清理涉企规章",
             "target_value": "20",
             "unit": "件",
@@ -83,7 +83,7 @@ def test_goal_pages(client_as, today):
     )
     assert response.status_code == 302, response.content.decode()
     created = BusinessGoal.objects.get(title="清理涉企规章")
-    assert created.deadline == datetime.date(today.year, 12, 31)
+    assert created.deadline == datetime.date(year, 12, 31)
     # a bad value is an error on the form, never a server error
     response = client.post(
         f"/work/goals/{goal.pk}/measure/", {"value": "很多", "measured_on": "昨天"}
@@ -106,15 +106,15 @@ def _xlsx(rows):
     )
 
 
-def test_import_from_excel_all_or_nothing(client_as, today):
+def test_import_from_excel_all_or_nothing(client_as, today, year):
     from tongpin.core.models import AuditEvent
 
     client = client_as("chuzhang")
     bad = _xlsx(
         [
-            [today.year, "政策法规处", "导入目标一", 5, "件", f"{today.year}-06-30", ""],
-            [today.year, "办公室", "不是本处室的目标", 1, "项", "", ""],
-            [today.year, "政策法规处", "", 1, "项", "", ""],
+            [year, "政策法规处", "导入目标一", 5, "件", f"{year}-06-30", ""],
+            [year, "办公室", "不是本处室的目标", 1, "项", "", ""],
+            [year, "政策法规处", "", 1, "项", "", ""],
         ]
     )
     response = client.post("/work/goals/import/", {"file": bad})
@@ -125,14 +125,14 @@ def test_import_from_excel_all_or_nothing(client_as, today):
 
     good = _xlsx(
         [
-            [today.year, "政策法规处", "导入目标一", 5, "件", f"{today.year}-06-30", "说明"],
-            [f"{today.year}年", "政策法规处", "导入目标二", "", "", "", ""],
+            [year, "政策法规处", "导入目标一", 5, "件", f"{year}-06-30", "说明"],
+            [f"{year}年", "政策法规处", "导入目标二", "", "", "", ""],
         ]
     )
     response = client.post("/work/goals/import/", {"file": good})
     assert response.status_code == 302
     one = BusinessGoal.objects.get(title="导入目标一")
-    assert one.target_value == 5 and one.deadline == datetime.date(today.year, 6, 30)
+    assert one.target_value == 5 and one.deadline == datetime.date(year, 6, 30)
     assert BusinessGoal.objects.get(title="导入目标二").target_value is None
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.IMPORT, username="chuzhang").exists()
 

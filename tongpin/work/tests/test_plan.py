@@ -8,9 +8,9 @@ from tongpin.work.models import BusinessGoal, PartyTask
 pytestmark = pytest.mark.django_db
 
 
-def test_plan_groups_tasks_under_the_goals_they_serve(demo_user, org, today):
+def test_plan_groups_tasks_under_the_goals_they_serve(demo_user, org, today, year):
     office = org("办公室党支部")
-    plan = services.build_plan(demo_user("shuji"), office, today.year, today)
+    plan = services.build_plan(demo_user("shuji"), office, year, today)
     goal_titles = [g.goal.title for g in plan.groups if g.goal]
     assert "省政府督办事项按时办结" in goal_titles
     group = next(g for g in plan.groups if g.goal and g.goal.title == "省政府督办事项按时办结")
@@ -60,12 +60,12 @@ def test_plan_query_count_does_not_grow_with_the_plan(
     assert "批量任务29" in response.content.decode()
 
 
-def test_plan_export(client_as, root, today):
+def test_plan_export(client_as, root, today, year):
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    response = client_as("dangwei").get(f"/work/plan/export/?org={root.pk}&year={today.year}")
+    response = client_as("dangwei").get(f"/work/plan/export/?org={root.pk}&year={year}")
     assert response.status_code == 200
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows[0]) == 12
@@ -73,14 +73,14 @@ def test_plan_export(client_as, root, today):
     assert "学习贯彻党的二十届四中全会精神" in titles
 
 
-def test_task_pages(client_as, org, today):
+def test_task_pages(client_as, org, today, year):
     client = client_as("shuji")
     office = org("办公室党支部")
     response = client.post(
         "/work/tasks/new/",
         {
             "organization": office.pk,
-            "year": today.year,
+            "year": year,
             "title": "支部新任务",
             "category": "organizational",
             "deadline": today.isoformat(),
@@ -92,8 +92,13 @@ def test_task_pages(client_as, org, today):
     assert task.goals.count() == 1
     response = client.post(
         f"/work/tasks/{task.pk}/edit/",
-        {"year": today.year, "title": "支部新任务（改）", "category": "organizational",
-         "deadline": today.isoformat(), "goals": []},
+        {
+            "year": year,
+            "title": "支部新任务（改）",
+            "category": "organizational",
+            "deadline": today.isoformat(),
+            "goals": [],
+        },
     )
     assert response.status_code == 302
     task.refresh_from_db()
@@ -105,8 +110,14 @@ def test_task_pages(client_as, org, today):
     other = BusinessGoal.objects.get(title="重点企业运行监测覆盖")
     response = client.post(
         "/work/tasks/new/",
-        {"organization": office.pk, "year": today.year, "title": "越权", "category": "political",
-         "deadline": today.isoformat(), "goals": [other.pk]},
+        {
+            "organization": office.pk,
+            "year": year,
+            "title": "越权",
+            "category": "political",
+            "deadline": today.isoformat(),
+            "goals": [other.pk],
+        },
     )
     assert response.status_code == 200
     assert not PartyTask.objects.filter(title="越权").exists()

@@ -23,13 +23,16 @@ def test_every_overdue_item_reminds_its_responsible_person_exactly_once(today):
     assert report.sent > 0
     overdue = [
         t
-        for t in PartyTask.objects.with_state(today).filter(state_value=WorkState.OVERDUE)
+        for t in PartyTask.objects.with_state(today)
+        .filter(state_value=WorkState.OVERDUE)
         .select_related("owner")
         if t.owner_id and t.owner.user_id
     ]
     assert overdue, "the demo plan has overdue tasks owned by people with accounts"
     for task in overdue:
-        rows = _reminders().filter(recipient_id=task.owner.user_id, dedupe_key__contains=f".{task.pk}.")
+        rows = _reminders().filter(
+            recipient_id=task.owner.user_id, dedupe_key__contains=f".{task.pk}."
+        )
         assert rows.count() == 1, task
     # reruns (the worker every morning, `tongpin remind` by hand) add nothing
     before = Notification.objects.count()
