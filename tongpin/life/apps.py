@@ -4,7 +4,21 @@ from django.utils.translation import gettext_lazy as _
 
 def _party_user(user) -> bool:
     # platform administrators see no domain data (least privilege, security.md)
-    return not getattr(user, "platform_role", "")
+    from tongpin.core.access import is_domain_user
+
+    return is_domain_user(user)
+
+
+def _held_meetings(user, organization):
+    """Meetings already held in ``organization``'s subtree: evidence for a party task."""
+    from .models import Meeting
+
+    return (
+        Meeting.objects.restrict(user)
+        .filter(organization__path__startswith=organization.path, held_on__isnull=False)
+        .select_related("organization")
+        .order_by("-held_on")
+    )
 
 
 def _party_staff(user) -> bool:
@@ -25,6 +39,20 @@ class LifeConfig(AppConfig):
         from .demo import load
 
         demo_loaders.register("life", load)
+        # a task's progress can point at a meeting already recorded instead of re-uploading it
+        from django.urls import reverse
+
+        from tongpin.work.evidence import EvidenceSource, evidence_sources
+
+        evidence_sources.register(
+            "life.meeting",
+            EvidenceSource(
+                label=_("Meeting"),
+                model="life.Meeting",
+                candidates=_held_meetings,
+                url=lambda pk: reverse("life:detail", args=[pk]),
+            ),
+        )
         navigation.register(
             "life.meetings",
             NavEntry(
