@@ -70,6 +70,8 @@ test: test-deps lint
 
 bench: setup
 	$(PY) bench/member_list.py
+	$(PY) bench/work_plan.py
+	$(PY) bench/life_compliance.py
 
 clean:
 	rm -rf $(VENV) node_modules tongpin/static/vendor var/static
