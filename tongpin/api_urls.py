@@ -4,9 +4,11 @@ from rest_framework.routers import DefaultRouter
 
 from tongpin.accounts.api.urls import register as register_accounts
 from tongpin.core.api_views import register as register_core
+from tongpin.directives.api.urls import register as register_directives
 from tongpin.life.api.urls import register as register_life
 from tongpin.members.api.urls import register as register_members
 from tongpin.orgs.api.urls import register as register_orgs
+from tongpin.study.api.urls import register as register_study
 from tongpin.work.api.urls import register as register_work
 
 router = DefaultRouter()
@@ -17,6 +19,8 @@ for register in (
     register_members,
     register_work,
     register_life,
+    register_directives,
+    register_study,
 ):
     register(router)
 

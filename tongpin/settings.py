@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "tongpin.members",
     "tongpin.work",
     "tongpin.life",
+    "tongpin.directives",
+    "tongpin.study",
     "tongpin.demo",
 ]
 

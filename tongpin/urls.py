@@ -10,6 +10,8 @@ urlpatterns = [
     path("members/", include("tongpin.members.urls")),
     path("work/", include("tongpin.work.urls")),
     path("life/", include("tongpin.life.urls")),
+    path("directives/", include("tongpin.directives.urls")),
+    path("study/", include("tongpin.study.urls")),
     path("audit/", include("tongpin.core.urls")),
     path("api/", include("tongpin.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

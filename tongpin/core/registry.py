@@ -71,3 +71,9 @@ scope_contributors = Registry("scope_contributors")
 demo_loaders = Registry("demo_loaders")
 
 # Route declarations for the permission walk live in tests (tongpin/<app>/tests/routes.py).
+
+# Searchable texts: key -> a source with ``queryset()`` (the rows to index), ``title(obj)``,
+# ``text(obj)``, ``organization(obj)``, ``url(obj)``; optional attributes ``public`` (members of
+# the organization read it; default True) and ``inherited`` (the organizations below read it too,
+# e.g. a library material of the agency committee; default False). The study app indexes them.
+search_sources = Registry("search_sources")

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _domain_user(user) -> bool:
+    # platform administrators see no domain data (least privilege, security.md)
+    return not getattr(user, "platform_role", "")
+
+
+class DirectivesConfig(AppConfig):
+    name = "tongpin.directives"
+    label = "directives"
+    verbose_name = _("Directives")
+
+    def ready(self):
+        from tongpin.core.registry import NavEntry, demo_loaders, navigation
+
+        from .demo import load
+
+        navigation.register(
+            "directives.list",
+            NavEntry(
+                label=_("Directives"),
+                url_name="directives:list",
+                icon="flag",
+                order=29,
+                visible=_domain_user,
+            ),
+        )
+        demo_loaders.register("directives", load)

@@ -1,0 +1,222 @@
+"""Actions of the directives domain: register a directive, read its text from a document, turn
+accepted action items into work's party tasks deployed to the implementing organizations, and
+follow each task across the tree (部署 → 落实 → 报告 → 核验 → 销号)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongpin.core.scoping import CHANGE, require_reach
+from tongpin.orgs.models import Organization, OrgKind
+from tongpin.work import services as work_services
+from tongpin.work.models import PartyTask, TaskCategory, WorkState
+
+from . import ingest
+from .models import Directive
+
+DIRECTIVE_FIELDS = ("title", "source", "level", "issued_on", "text")
+
+
+def directive_organizations(user):
+    """Organizations ``user`` may register a directive for (as for party tasks)."""
+    return work_services.task_organizations(user)
+
+
+def target_choices(user, organization: Organization | None):
+    """Organizations below ``organization`` that ``user`` may deploy to (no party groups)."""
+    if organization is None:
+        return Organization.objects.none()
+    return (
+        Organization.objects.restrict(user, CHANGE)
+        .filter(path__startswith=organization.path, depth__gt=organization.depth)
+        .exclude(kind=OrgKind.GROUP)
+        .order_by("path")
+    )
+
+
+def can_change(user, directive: Directive) -> bool:
+    return Directive.objects.restrict(user, CHANGE).filter(pk=directive.pk).exists()
+
+
+def _check_targets(user, organization, targets) -> list[Organization]:
+    targets = list(targets)
+    reachable = Organization.objects.restrict(user, CHANGE)
+    if len(targets) != reachable.filter(pk__in=[t.pk for t in targets]).count():
+        raise PermissionDenied
+    if any(
+        not (t.path.startswith(organization.path) and t.depth > organization.depth) for t in targets
+    ):
+        raise ValidationError(
+            {"targets": _("Choose organizations below the one registering the directive.")}
+        )
+    return targets
+
+
+def text_of(uploaded) -> str:
+    """The cleaned text of an uploaded document; a ValidationError says why it cannot be read."""
+    try:
+        return ingest.clean_text(ingest.read_document(uploaded))
+    except ingest.IngestError as error:
+        raise ValidationError({"document": str(error)}) from error
+
+
+@transaction.atomic
+def create_directive(*, user, organization, targets=(), **fields) -> Directive:
+    require_reach(user, organization, CHANGE)
+    targets = _check_targets(user, organization, targets)
+    directive = Directive(
+        organization=organization,
+        created_by=user,
+        **{name: value for name, value in fields.items() if name in DIRECTIVE_FIELDS},
+    )
+    directive.full_clean(exclude=["organization", "created_by"])
+    directive.save()
+    directive.targets.set(targets)
+    return directive
+
+
+@transaction.atomic
+def update_directive(directive: Directive, *, user, targets=None, **fields) -> Directive:
+    require_reach(user, directive.organization, CHANGE)
+    for name, value in fields.items():
+        if name in DIRECTIVE_FIELDS:
+            setattr(directive, name, value)
+    directive.full_clean(exclude=["organization", "created_by"])
+    directive.save()
+    if targets is not None:
+        directive.targets.set(_check_targets(user, directive.organization, targets))
+    return directive
+
+
+def proposals(directive: Directive) -> list[ingest.Item]:
+    """The action items proposed from the directive's text."""
+    return ingest.propose_items(ingest.clean_text(directive.text))
+
+
+@dataclass
+class AcceptedItem:
+    title: str
+    category: str
+    sentence: str = ""
+
+
+@transaction.atomic
+def create_tasks(
+    directive: Directive,
+    *,
+    user,
+    items,
+    deadline: datetime.date,
+    deploy: bool = True,
+    goals=(),
+) -> list[PartyTask]:
+    """One party task of the directive's organization per accepted item, linked to the directive
+    and deployed to its implementing organizations (one child task each, 一级抓一级). ``goals``:
+    business goals the tasks serve (党建业务融合)."""
+    require_reach(user, directive.organization, CHANGE)
+    items = list(items)
+    if not items:
+        raise ValidationError({"items": _("Accept at least one item.")})
+    if deadline is None:
+        raise ValidationError({"deadline": _("Set a deadline.")})
+    targets = list(directive.targets.all()) if deploy else []
+    year = work_services.working_year(timezone.localdate())
+    tasks = []
+    for item in items:
+        category = item.category if item.category in TaskCategory.values else "political"
+        description = _("From the directive %(title)s: %(sentence)s") % {
+            "title": directive.title,
+            "sentence": item.sentence,
+        }
+        task = work_services.create_task(
+            user=user,
+            organization=directive.organization,
+            year=year,
+            title=item.title[:200],
+            description=description if item.sentence else directive.title,
+            category=category,
+            deadline=deadline,
+            goals=goals,
+        )
+        directive.tasks.add(task)
+        if targets:
+            work_services.deploy_task(task, user=user, targets=targets)
+        tasks.append(task)
+    return tasks
+
+
+# ---- the loop across the tree -------------------------------------------------------------
+
+
+@dataclass
+class LoopRow:
+    """A directive's task and the state of each organization's copy (部署 → … → 销号)."""
+
+    task: PartyTask
+    children: list = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for child in self.children if child.state == WorkState.DONE)
+
+    @property
+    def total(self) -> int:
+        return len(self.children)
+
+    @property
+    def closed(self) -> bool:
+        """销号: every organization's copy is done, and the task itself."""
+        return self.task.state == WorkState.DONE and self.done == self.total
+
+
+def loop_rows(directive: Directive, user) -> list[LoopRow]:
+    """The directive's tasks the user reaches, each with its descendants the user reaches."""
+    today = timezone.localdate()
+    tasks = list(
+        PartyTask.objects.restrict(user)
+        .filter(directives=directive)
+        .with_state(today)
+        .select_related("organization", "owner")
+        .order_by("pk")
+    )
+    rows = {task.pk: LoopRow(task) for task in tasks}
+    if not rows:
+        return []
+    below = (
+        PartyTask.objects.restrict(user)
+        .filter(parent_id__in=list(rows))
+        .with_state(today)
+        .select_related("organization", "owner")
+        .order_by("organization__path")
+    )
+    for child in below:
+        rows[child.parent_id].children.append(child)
+    return list(rows.values())
+
+
+# ---- 第一议题: meetings that studied the directive as their first agenda item ---------------
+
+
+def first_item_meetings(directive: Directive, user) -> list:
+    """Meetings (of the ``life`` app, above this one) whose first agenda item links to the
+    directive, as far as ``user`` reaches. Read through the app registry: ``life`` points at
+    directives by a generic link, and this app never imports it."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    if not apps.is_installed("tongpin.life"):
+        return []
+    meeting = apps.get_model("life", "Meeting")
+    return list(
+        meeting.objects.restrict(user)
+        .filter(
+            first_item_type=ContentType.objects.get_for_model(Directive),
+            first_item_id=directive.pk,
+        )
+        .select_related("organization")
+        .order_by("planned_on", "pk")
+    )

@@ -1,0 +1,53 @@
+"""Who may open each page and API route of the directives app (walked by
+tests/test_permission_walk.py).
+
+A directive is a public record of the organization that registered it: the agency committee's
+directives are read by committee staff and leaders; the branches follow them through the party
+tasks deployed to them. Whoever may change the registering organization proposes its tasks.
+Platform administrators get 403 everywhere.
+"""
+
+from tongpin.demo.testing import (
+    AGENCY_WIDE_CHANGE,
+    AGENCY_WIDE_VIEW,
+    ANY_CHANGE,
+    DOMAIN_USERS,
+    Route,
+    pk_of,
+    root_organization,
+)
+
+TITLE = "关于做好年度机关党建工作的通知"
+
+
+def root_directive():
+    """A directive of the agency committee (the demo's, else made on demand)."""
+    from tongpin.directives.models import Directive
+
+    found = Directive.objects.filter(organization=root_organization()).order_by("pk").first()
+    if found is None:
+        found = Directive.objects.create(
+            organization=root_organization(),
+            title=TITLE,
+            text="一、加强理论学习。各支部要严格落实“第一议题”制度。",
+        )
+    return found
+
+
+ROUTES = [
+    Route("directives:list", get=DOMAIN_USERS),
+    Route("directives:export", get=DOMAIN_USERS),
+    Route("directives:create", get=ANY_CHANGE, post=ANY_CHANGE),
+    Route("directives:detail", get=AGENCY_WIDE_VIEW, kwargs=pk_of(root_directive)),
+    Route(
+        "directives:ingest",
+        get=AGENCY_WIDE_CHANGE,
+        post=AGENCY_WIDE_CHANGE,
+        kwargs=pk_of(root_directive),
+    ),
+    Route("directives:history", get=AGENCY_WIDE_VIEW, kwargs=pk_of(root_directive)),
+    # API --------------------------------------------------------------------------------------
+    Route("api:directive-list", get=DOMAIN_USERS),
+    Route("api:directive-detail", get=AGENCY_WIDE_VIEW, kwargs=pk_of(root_directive)),
+    Route("api:directive-ingest", post=DOMAIN_USERS),
+]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "study"
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("materials/add/", views.material_create, name="material_create"),
+    path("materials/<int:pk>/", views.material_detail, name="material"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("sessions/add/", views.session_create, name="session_create"),
+    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("report/", views.report, name="report"),
+]

@@ -1,0 +1,201 @@
+"""Pages of the study app: the library with its Chinese full-text search, materials."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tongpin.core.access import domain_view
+from tongpin.core.scoping import CHANGE, VIEW, can_reach
+from tongpin.life.services import has_org_view_scope
+from tongpin.members.models import Member
+from tongpin.orgs.models import Organization, OrgKind
+
+from . import conf, search, services
+from .forms import MaterialForm, SessionForm
+
+PAGE_SIZE = 20
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+
+
+def _can_add(user) -> bool:
+    return Organization.objects.restrict(user, CHANGE).exists()
+
+
+@domain_view
+@require_GET
+def library(request):
+    """The library; with ``q`` a full-text search over every text the user may read."""
+    query = request.GET.get("q", "").strip()[:200]
+    number = _page_number(request)
+    context = {
+        "query": query,
+        "can_add": _can_add(request.user),
+        "is_staff": has_org_view_scope(request.user),
+    }
+    if query:
+        result = search.search(
+            request.user, query, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        )
+        context.update(
+            result=result,
+            number=number,
+            has_next=number * PAGE_SIZE < result.total,
+            has_previous=number > 1,
+        )
+    else:
+        materials = services.visible_materials(request.user)
+        context["page"] = Paginator(materials, PAGE_SIZE).get_page(number)
+    return render(request, "study/library.html", context)
+
+
+@domain_view
+@require_GET
+def material_detail(request, pk):
+    material = get_object_or_404(services.visible_materials(request.user), pk=pk)
+    query = request.GET.get("q", "").strip()[:200]
+    terms = search.query_words(query) if query else []
+    return render(
+        request,
+        "study/material_detail.html",
+        {
+            "material": material,
+            "query": query,
+            "body_html": search.highlight(material.body, terms, whole=True) if terms else None,
+            "can_change": can_reach(request.user, material.organization, CHANGE),
+        },
+    )
+
+
+@domain_view
+@require_http_methods(["GET", "POST"])
+def material_create(request):
+    if not _can_add(request.user):
+        raise PermissionDenied
+    form = MaterialForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            material = services.create_material(
+                data["organization"],
+                user=request.user,
+                title=data["title"],
+                body=data["body"],
+                source=data.get("source") or "",
+                published_on=data.get("published_on"),
+                tags=data.get("tags") or "",
+                file_name=data.get("file_name", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The material is in the library."))
+            return redirect(material.get_absolute_url())
+    return render(request, "study/material_form.html", {"form": form})
+
+
+# ---- study sessions ----------------------------------------------------------------------
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+@domain_view
+@require_GET
+def session_list(request):
+    sessions = services.sessions_for(request.user).prefetch_related("partners")
+    page = Paginator(sessions, PAGE_SIZE).get_page(_page_number(request))
+    return render(
+        request,
+        "study/session_list.html",
+        {
+            "page": page,
+            "can_add": _can_add(request.user),
+            "is_staff": has_org_view_scope(request.user),
+        },
+    )
+
+
+@domain_view
+@require_GET
+def session_detail(request, pk):
+    session = get_object_or_404(services.sessions_for(request.user), pk=pk)
+    staff = can_reach(request.user, session.organization, VIEW) and has_org_view_scope(request.user)
+    return render(
+        request,
+        "study/session_detail.html",
+        {
+            "session": session,
+            # who was there is for the organization's staff (as meeting attendance is)
+            "participants": services.participants(session) if staff else None,
+            "count": services.participants(session).count(),
+        },
+    )
+
+
+@domain_view
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    if not _can_add(request.user):
+        raise PermissionDenied
+    initial = {"held_on": timezone.localdate(), "hours": "2"}
+    form = SessionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.record_session(
+                data["organization"],
+                user=request.user,
+                tier=data["tier"],
+                form=data["form"],
+                topic=data["topic"],
+                held_on=data.get("held_on"),
+                hours=data["hours"],
+                meeting=data.get("meeting"),
+                members=data.get("members") or (),
+                partners=data.get("partners") or (),
+                materials=data.get("materials") or (),
+                summary=data.get("summary") or "",
+            )
+        except ValidationError as error:
+            form.add_errors(error)
+        else:
+            messages.success(request, _("The study session is recorded."))
+            return redirect(session.get_absolute_url())
+    return render(request, "study/session_form.html", {"form": form})
+
+
+@domain_view
+@require_GET
+def report(request):
+    """STD-06 class hours per member (roster order, never ranked) and the cadence flags."""
+    if not has_org_view_scope(request.user):
+        raise PermissionDenied
+    year = _year(request)
+    organizations = Organization.objects.restrict(request.user).filter(
+        is_active=True, kind=OrgKind.BRANCH
+    )
+    members = Member.objects.restrict(request.user)
+    rows = services.training_hours(members, year)
+    flags = services.cadence(organizations, year, timezone.localdate())
+    return render(
+        request,
+        "study/report.html",
+        {
+            "year": year,
+            "rows": rows,
+            "short": sum(1 for row in rows if not row.met),
+            "flags": flags,
+            "settings": conf.study_settings(),
+        },
+    )
