@@ -16,23 +16,18 @@ Run: ``.venv/bin/python bench/life_compliance.py [--sqlite] [--postgres URL] [--
 
 import argparse
 import datetime
-import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
+
+from harness import percentile, setup_django
 
 TARGET_MS = 200
 BENCH_DB = "tongpin_bench_life"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's, steplen 4
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def timed(function, runs):
@@ -49,22 +44,6 @@ def report(label, times):
         f"{label:44}{statistics.median(times):9.1f}{percentile(times, 0.95):9.1f}"
         f"{min(times):9.1f}{max(times):9.1f}"
     )
-
-
-def setup_django(var_dir: str, database_url: str | None):
-    os.environ["TONGPIN_VAR_DIR"] = var_dir
-    (Path(var_dir) / "static").mkdir(exist_ok=True)
-    os.environ["TONGPIN_CONFIG"] = str(Path(var_dir) / "none.toml")
-    os.environ["TONGPIN_ALLOWED_HOSTS"] = "testserver"
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongpin.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
 
 
 def bench_sqlite(runs: int) -> int:

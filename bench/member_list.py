@@ -8,31 +8,15 @@ number of queries per page. Target: median ≤ 100 ms. Run: ``make bench`` or
 """
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
+
+from harness import percentile, setup_django, timed_get
 
 TARGET_MS = 100
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def timed(client, url, params, count):
-    times = []
-    for _ in range(count):
-        start = time.perf_counter()
-        response = client.get(url, params)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    return times
 
 
 def main() -> int:
@@ -43,18 +27,8 @@ def main() -> int:
     args = parser.parse_args()
 
     var_dir = tempfile.mkdtemp(prefix="tongpin-bench-")
-    # before Django reads its settings: a fresh SQLite database, key and secret in var_dir
-    os.environ["TONGPIN_VAR_DIR"] = var_dir
-    (Path(var_dir) / "static").mkdir()  # whitenoise warns about a missing STATIC_ROOT
-    os.environ["TONGPIN_CONFIG"] = str(Path(var_dir) / "none.toml")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["TONGPIN_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongpin.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     try:
-        import django
-
-        django.setup()
+        setup_django(var_dir)
         from django.core.management import call_command
         from django.db import connection
         from django.test import Client
@@ -76,7 +50,7 @@ def main() -> int:
         client = Client()
         client.force_login(User.objects.get(username="dangwei"))
         url = reverse("members:list")
-        timed(client, url, {}, 5)  # warm: templates, translations, caches
+        timed_get(client, url, {}, 5)  # warm: templates, translations, caches
 
         with CaptureQueriesContext(connection) as context:
             client.get(url)
@@ -84,16 +58,16 @@ def main() -> int:
         sql_ms = sum(float(q["time"]) for q in context.captured_queries) * 1000
 
         results = {
-            "list, first page": timed(client, url, {}, args.requests),
-            "list, page 40": timed(client, url, {"page": 40}, args.requests),
+            "list, first page": timed_get(client, url, {}, args.requests),
+            "list, page 40": timed_get(client, url, {"page": 40}, args.requests),
         }
         client.defaults["HTTP_HX_REQUEST"] = "true"
-        results["search-as-you-type (HTMX)"] = timed(client, url, {"q": "王"}, args.requests)
+        results["search-as-you-type (HTMX)"] = timed_get(client, url, {"q": "王"}, args.requests)
         # a secretary's list filters by the tree path (a join and a LIKE on every query)
         secretary = Client()
         secretary.force_login(User.objects.get(username="zongzhi"))
-        timed(secretary, url, {}, 5)
-        results["list as zongzhi (subtree)"] = timed(secretary, url, {}, args.requests)
+        timed_get(secretary, url, {}, 5)
+        results["list as zongzhi (subtree)"] = timed_get(secretary, url, {}, args.requests)
 
         print(f"{'':28}{'median':>9}{'p95':>9}{'min':>9}{'max':>9}  (ms, {args.requests} requests)")
         for label, times in results.items():

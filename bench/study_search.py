@@ -19,7 +19,6 @@ Run: ``.venv/bin/python bench/study_search.py [--documents 10000] [--runs 5] [--
 
 import argparse
 import datetime
-import os
 import random
 import re
 import shutil
@@ -28,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from harness import percentile, setup_django
 
 TARGET_MS = 50
 BENCH_DB = "tongpin_bench_study"
@@ -54,32 +55,11 @@ EXTRA = [
 ]
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
 def report(label, times):
     print(
         f"{label:40}{statistics.median(times):9.1f}{percentile(times, 0.95):9.1f}"
         f"{min(times):9.1f}{max(times):9.1f}"
     )
-
-
-def setup_django(var_dir: str, database_url: str | None = None):
-    os.environ["TONGPIN_VAR_DIR"] = var_dir
-    (Path(var_dir) / "static").mkdir(exist_ok=True)
-    os.environ["TONGPIN_CONFIG"] = str(Path(var_dir) / "none.toml")
-    os.environ["TONGPIN_ALLOWED_HOSTS"] = "testserver"
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongpin.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
 
 
 def sentences() -> list[str]:

@@ -11,32 +11,16 @@ Run: ``.venv/bin/python bench/work_plan.py [--requests 30] [--items 2000]``.
 
 import argparse
 import datetime
-import os
 import random
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
+
+from harness import percentile, setup_django, timed_get
 
 TARGET_MS = 150
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def timed(client, url, params, count):
-    times = []
-    for _ in range(count):
-        start = time.perf_counter()
-        response = client.get(url, params)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    return times
 
 
 def grow_plan(items: int, deployed: int, today):
@@ -107,18 +91,8 @@ def main() -> int:
     args = parser.parse_args()
 
     var_dir = tempfile.mkdtemp(prefix="tongpin-bench-")
-    # before Django reads its settings: a fresh SQLite database, key and secret in var_dir
-    os.environ["TONGPIN_VAR_DIR"] = var_dir
-    (Path(var_dir) / "static").mkdir()  # whitenoise warns about a missing STATIC_ROOT
-    os.environ["TONGPIN_CONFIG"] = str(Path(var_dir) / "none.toml")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["TONGPIN_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongpin.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     try:
-        import django
-
-        django.setup()
+        setup_django(var_dir)
         from django.core.management import call_command
         from django.db import connection
         from django.test import Client
@@ -143,19 +117,19 @@ def main() -> int:
         client = Client()
         client.force_login(User.objects.get(username="dangwei"))
         url = reverse("work:plan")
-        timed(client, url, {}, 5)  # warm: templates, translations, caches
+        timed_get(client, url, {}, 5)  # warm: templates, translations, caches
         with CaptureQueriesContext(connection) as context:
             response = client.get(url)
         queries = len(context.captured_queries)
         sql_ms = sum(float(q["time"]) for q in context.captured_queries) * 1000
         size_kb = len(response.content) / 1024
 
-        results = {"plan of the 机关党委 (dangwei)": timed(client, url, {}, args.requests)}
+        results = {"plan of the 机关党委 (dangwei)": timed_get(client, url, {}, args.requests)}
         secretary = Client()
         secretary.force_login(User.objects.get(username="zongzhi"))
-        timed(secretary, url, {}, 3)
-        results["plan of 第一党总支 (zongzhi)"] = timed(secretary, url, {}, args.requests)
-        results["disconnect check (dangwei)"] = timed(
+        timed_get(secretary, url, {}, 3)
+        results["plan of 第一党总支 (zongzhi)"] = timed_get(secretary, url, {}, args.requests)
+        results["disconnect check (dangwei)"] = timed_get(
             client, reverse("work:disconnect"), {}, max(5, args.requests // 3)
         )
 
