@@ -40,6 +40,7 @@ class AccountsConfig(AppConfig):
                 icon="journal-text",
                 order=920,
                 visible=acts_as(PlatformRole.AUDITOR),
+                section=_("Security audit"),
             ),
             "audit.changes": NavEntry(
                 label=_("Change history"),
@@ -47,6 +48,7 @@ class AccountsConfig(AppConfig):
                 icon="clock-history",
                 order=930,
                 visible=acts_as(PlatformRole.AUDITOR),
+                section=_("Security audit"),
             ),
             "accounts.profile": NavEntry(
                 label=_("My profile"),

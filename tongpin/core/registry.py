@@ -58,6 +58,8 @@ class NavEntry:
     icon: str = ""  # bootstrap-icons name
     order: int = 100
     visible: Callable = lambda user: True  # noqa: E731
+    # the menu heading; empty: the registering app's name (the key's prefix)
+    section: str = ""
 
 
 # Main menu: each app registers its entries in ready()
@@ -77,3 +79,9 @@ demo_loaders = Registry("demo_loaders")
 # the organization read it; default True) and ``inherited`` (the organizations below read it too,
 # e.g. a library material of the agency committee; default False). The study app indexes them.
 search_sources = Registry("search_sources")
+
+# Computed indicators: key -> an object with ``label``, ``rule`` (rules.md id or "") and
+# ``compute(organizations, period_start, period_end) -> {org_id: (score 0-100, evidence)}``, the
+# evidence a list of (content type label, object id, text). Assessment iterates it (never logins,
+# page views, time online, points, likes or check-ins: rules.md, 为基层减负).
+indicators = Registry("indicators")
