@@ -13,9 +13,12 @@ class DirectivesConfig(AppConfig):
     verbose_name = _("Directives")
 
     def ready(self):
-        from tongpin.core.registry import NavEntry, demo_loaders, navigation
+        from tongpin.core.registry import NavEntry, demo_loaders, navigation, search_sources
 
         from .demo import load
+        from .search import DirectiveSource
+
+        search_sources.register("directives.directive", DirectiveSource())
 
         navigation.register(
             "directives.list",
