@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tongpin.core.access import domain_view
+from tongpin.core.excel import export_xlsx
 from tongpin.core.scoping import CHANGE, VIEW, can_reach
 from tongpin.life.services import has_org_view_scope
 from tongpin.members.models import Member
@@ -198,4 +199,58 @@ def report(request):
             "flags": flags,
             "settings": conf.study_settings(),
         },
+    )
+
+
+@domain_view
+@require_GET
+def session_export(request):
+    """The sessions the user may read, as the 学习台账 (.xlsx)."""
+    sessions = services.sessions_for(request.user).select_related("organization", "meeting")
+    rows = [
+        (
+            session.held_on,
+            session.organization.name,
+            session.get_tier_display(),
+            session.get_form_display(),
+            session.topic,
+            session.hours,
+            "、".join(p.name for p in session.partners.all()),
+            _("Yes") if session.meeting_id else _("No"),
+        )
+        for session in sessions.prefetch_related("partners")
+    ]
+    return export_xlsx(
+        request,
+        title=_("Study sessions"),
+        headers=[
+            _("date held"),
+            _("Organization"),
+            _("tier"),
+            _("Kind"),
+            _("topic"),
+            _("class hours"),
+            _("Joint study partners"),
+            _("Held in a meeting"),
+        ],
+        rows=rows,
+    )
+
+
+@domain_view
+@require_GET
+def report_export(request):
+    """STD-06 class hours per member for a year (roster order, never ranked), as .xlsx."""
+    if not has_org_view_scope(request.user):
+        raise PermissionDenied
+    year = _year(request)
+    rows = services.training_hours(Member.objects.restrict(request.user), year)
+    return export_xlsx(
+        request,
+        title=_("Training hours %(year)s") % {"year": year},
+        headers=[_("Branch"), _("Name"), _("class hours"), _("Required"), _("Met")],
+        rows=[
+            (row.member.branch.name, row.member.name, row.hours, row.required, row.met)
+            for row in rows
+        ],
     )

@@ -34,9 +34,11 @@ ROUTES = [
     Route("api:study-material-detail", get=DOMAIN_USERS, kwargs=pk_of(agency_material)),
     Route("api:study-search-list", get=DOMAIN_USERS),
     Route("study:sessions", get=DOMAIN_USERS),
+    Route("study:sessions_export", get=DOMAIN_USERS, note="an .xlsx download, audited"),
     Route("study:session_create", get=ANY_CHANGE, post=ANY_CHANGE),
     Route("study:session", get=OFFICE_PUBLIC_VIEW, kwargs=pk_of(office_session)),
     Route("study:report", get=STAFF_VIEW),
+    Route("study:report_export", get=STAFF_VIEW, note="an .xlsx download, audited"),
     Route("api:study-session-list", get=DOMAIN_USERS),
     Route("api:study-session-detail", get=OFFICE_PUBLIC_VIEW, kwargs=pk_of(office_session)),
 ]
