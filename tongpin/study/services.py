@@ -105,6 +105,30 @@ def create_material(
     return material
 
 
+def update_material(
+    material: Material,
+    *,
+    user,
+    title: str,
+    body: str,
+    source: str = "",
+    published_on=None,
+    tags: str = "",
+) -> Material:
+    """Correct a material (a typo, a better source); it stays with its organization."""
+    require_reach(user, material.organization, CHANGE)
+    if not (title or "").strip() or not (body or "").strip():
+        raise ValidationError(_("A material needs a title and a text."))
+    material.title = title.strip()
+    material.body = clean_text(body)
+    material.source = source.strip()
+    material.published_on = published_on
+    material.tags = tags.strip()
+    material.full_clean()
+    material.save()  # history and the search entry follow (signals)
+    return material
+
+
 # ---- study sessions (五学联动) -----------------------------------------------------------
 
 

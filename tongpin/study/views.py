@@ -102,6 +102,44 @@ def material_create(request):
     return render(request, "study/material_form.html", {"form": form})
 
 
+@domain_view
+@require_http_methods(["GET", "POST"])
+def material_edit(request, pk):
+    material = get_object_or_404(services.visible_materials(request.user), pk=pk)
+    if not can_reach(request.user, material.organization, CHANGE):
+        raise PermissionDenied
+    initial = {
+        "organization": material.organization,
+        "title": material.title,
+        "source": material.source,
+        "published_on": material.published_on,
+        "tags": material.tags,
+        "body": material.body,
+    }
+    form = MaterialForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    form.fields["organization"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_material(
+                material,
+                user=request.user,
+                title=data["title"],
+                body=data["body"],
+                source=data.get("source") or "",
+                published_on=data.get("published_on"),
+                tags=data.get("tags") or "",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(material.get_absolute_url())
+    return render(request, "study/material_form.html", {"form": form, "material": material})
+
+
 # ---- study sessions ----------------------------------------------------------------------
 
 

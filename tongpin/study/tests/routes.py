@@ -30,6 +30,13 @@ ROUTES = [
     Route("study:library", get=DOMAIN_USERS),
     Route("study:material_create", get=ANY_CHANGE, post=ANY_CHANGE),
     Route("study:material", get=DOMAIN_USERS, kwargs=pk_of(agency_material)),
+    # the agency committee's material: only agency staff change it
+    Route(
+        "study:material_edit",
+        get=frozenset({"dangwei"}),
+        post=frozenset({"dangwei"}),
+        kwargs=pk_of(agency_material),
+    ),
     Route("api:study-material-list", get=DOMAIN_USERS),
     Route("api:study-material-detail", get=DOMAIN_USERS, kwargs=pk_of(agency_material)),
     Route("api:study-search-list", get=DOMAIN_USERS),
