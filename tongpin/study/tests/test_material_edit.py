@@ -16,6 +16,7 @@ def test_staff_corrects_a_material_and_search_follows(client_as, demo_user, mate
         "body": "坚持以学促干，推动同频共振的新提法。",
         "tags": "更正",
     }
+    before = material.history.count()
     response = client_as("dangwei").post(f"/study/materials/{material.pk}/edit/", data)
     assert response.status_code == 302
     material.refresh_from_db()
