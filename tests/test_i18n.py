@@ -211,3 +211,11 @@ def test_catalogs_agree_on_each_msgid():
         if len(set(by_catalog.values())) > 1
     ]
     assert not conflicts, "msgids translated differently:\n" + "\n".join(conflicts)
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese(client_as):
+    response = client_as("shuji").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "退出登录" in html and "Log out" not in html

@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from tongpin.accounts.api.urls import register as register_accounts
+from tongpin.assess.api.urls import register as register_assess
 from tongpin.core.api_views import register as register_core
 from tongpin.directives.api.urls import register as register_directives
 from tongpin.life.api.urls import register as register_life
@@ -21,6 +22,7 @@ for register in (
     register_life,
     register_directives,
     register_study,
+    register_assess,
 ):
     register(router)
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tongpin.life",
     "tongpin.directives",
     "tongpin.study",
+    "tongpin.assess",
     "tongpin.demo",
 ]
 
@@ -70,7 +71,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,7 +119,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Every page is in Chinese whatever the browser asks for (an English browser must not
+# switch the site to the English msgids).
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = str(site_value("time_zone", "Asia/Shanghai"))
 USE_I18N = True

@@ -12,6 +12,7 @@ urlpatterns = [
     path("life/", include("tongpin.life.urls")),
     path("directives/", include("tongpin.directives.urls")),
     path("study/", include("tongpin.study.urls")),
+    path("assess/", include("tongpin.assess.urls")),
     path("audit/", include("tongpin.core.urls")),
     path("api/", include("tongpin.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -39,6 +39,7 @@ class LifeConfig(AppConfig):
         from .demo import load
 
         demo_loaders.register("life", load)
+        __import__(f"{self.name}.indicators", fromlist=["_"]).register()  # for assessment
         # a task's progress can point at a meeting already recorded instead of re-uploading it
         from django.urls import reverse
 

@@ -26,6 +26,7 @@ class StudyConfig(AppConfig):
         post_save.connect(search.on_save, dispatch_uid="study-search-save")
         post_delete.connect(search.on_delete, dispatch_uid="study-search-delete")
         demo_loaders.register("study", load)
+        __import__(f"{self.name}.indicators", fromlist=["_"]).register()  # for assessment
         navigation.register(
             "study.library",
             NavEntry(

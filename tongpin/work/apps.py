@@ -59,3 +59,4 @@ class WorkConfig(AppConfig):
                 NavEntry(label=label, url_name=url_name, icon=icon, order=order, visible=visible),
             )
         demo_loaders.register("work", demo.load)
+        __import__(f"{self.name}.indicators", fromlist=["_"]).register()  # for assessment

@@ -1,0 +1,6 @@
+from .views import AssessmentRunViewSet, ScoreViewSet
+
+
+def register(router):
+    router.register("assess-runs", AssessmentRunViewSet, basename="assess-run")
+    router.register("assess-scores", ScoreViewSet, basename="assess-score")

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _party_user(user) -> bool:
+    # platform administrators see no domain data (least privilege, security.md)
+    from tongpin.core.access import is_domain_user
+
+    return is_domain_user(user)
+
+
+class AssessConfig(AppConfig):
+    name = "tongpin.assess"
+    label = "assess"
+    verbose_name = _("Assessment")
+
+    def ready(self):
+        from tongpin.core.registry import NavEntry, demo_loaders, navigation
+
+        from .demo import load
+
+        demo_loaders.register("assess", load)
+        navigation.register(
+            "assess.runs",
+            NavEntry(
+                label=_("Assessment"),
+                url_name="assess:runs",
+                icon="bar-chart-line",
+                order=60,
+                visible=_party_user,
+            ),
+        )
