@@ -6,14 +6,9 @@ from members' data; scoping would show them empty lists, but a clear 403 says wh
 
 from rest_framework.permissions import BasePermission
 
+from .roles import is_domain_user
 
-def is_domain_user(user) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and not getattr(user, "platform_role", "")
-    )
+__all__ = ["IsDomainUser", "domain_view", "is_domain_user"]
 
 
 def domain_view(view):

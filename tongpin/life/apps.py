@@ -1,12 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
-def _party_user(user) -> bool:
-    # platform administrators see no domain data (least privilege, security.md)
-    from tongpin.core.access import is_domain_user
-
-    return is_domain_user(user)
+from tongpin.core.roles import is_domain_user as _party_user
 
 
 def _held_meetings(user, organization):

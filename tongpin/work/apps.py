@@ -1,10 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
-def _domain_user(user) -> bool:
-    # platform administrators see no domain data (least privilege, security.md)
-    return not getattr(user, "platform_role", "")
+from tongpin.core.roles import is_domain_user as _domain_user
 
 
 def _staff(user) -> bool:
