@@ -151,3 +151,14 @@ def require_reach(user, organization, action: str = CHANGE) -> None:
 
     if organization is None or not can_reach(user, organization, action):
         raise PermissionDenied
+
+
+def looks_after_organizations(user) -> bool:
+    """Whether ``user`` reads a subtree (committee staff, secretaries, committee members,
+    leaders), not only their own record and branch (ordinary members, department heads)."""
+    from .roles import is_domain_user
+
+    if not is_domain_user(user):
+        return False
+    scope = scope_of(user, VIEW)
+    return scope.everything or bool(scope.org_paths)

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from tongpin.core.roles import is_domain_user as _party_user
+from tongpin.core.scoping import looks_after_organizations as _party_staff
 
 
 def _held_meetings(user, organization):
@@ -14,13 +15,6 @@ def _held_meetings(user, organization):
         .select_related("organization")
         .order_by("-held_on")
     )
-
-
-def _party_staff(user) -> bool:
-    """Those who look after organizations (an ordinary member's scope holds no subtree)."""
-    from .services import has_org_view_scope
-
-    return _party_user(user) and has_org_view_scope(user)
 
 
 class LifeConfig(AppConfig):

@@ -60,12 +60,6 @@ def has_change_scope(user) -> bool:
     return scope.everything or bool(scope.org_paths)
 
 
-def has_org_view_scope(user) -> bool:
-    """Whether ``user`` looks after organizations (not only their own record and branch)."""
-    scope = scope_of(user, VIEW)
-    return scope.everything or bool(scope.org_paths)
-
-
 def can_change_meeting(user, meeting: Meeting) -> bool:
     return scope_of(user, CHANGE).covers_path(meeting.organization.path)
 

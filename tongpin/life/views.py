@@ -20,7 +20,7 @@ from tongpin.core.access import domain_view
 from tongpin.core.audit import record_event
 from tongpin.core.excel import export_xlsx
 from tongpin.core.models import AuditEvent
-from tongpin.core.scoping import CHANGE, VIEW, scope_of
+from tongpin.core.scoping import CHANGE, VIEW, looks_after_organizations, scope_of
 from tongpin.core.services import attachments_of, validate_upload
 from tongpin.core.views import render_history, scoped_get
 from tongpin.members.models import Member
@@ -61,7 +61,7 @@ def _meetings(user, action=VIEW):
 
 def _staff_only(request) -> None:
     """Reports on many people are for those who look after organizations, not every member."""
-    if not services.has_org_view_scope(request.user):
+    if not looks_after_organizations(request.user):
         raise PermissionDenied
 
 

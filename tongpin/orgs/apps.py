@@ -2,17 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from tongpin.core.roles import is_domain_user as _party_user
-
-
-def _party_staff(user) -> bool:
-    """Those who look after organizations: committee staff, secretaries, committee members and
-    leaders (an ordinary member's or a department head's scope holds no subtree)."""
-    from tongpin.core.scoping import VIEW, scope_of
-
-    if not _party_user(user):
-        return False
-    scope = scope_of(user, VIEW)
-    return scope.everything or bool(scope.org_paths)
+from tongpin.core.scoping import looks_after_organizations as _party_staff
 
 
 class OrgsConfig(AppConfig):

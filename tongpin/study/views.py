@@ -10,8 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tongpin.core.access import domain_view
 from tongpin.core.excel import export_xlsx
-from tongpin.core.scoping import CHANGE, VIEW, can_reach
-from tongpin.life.services import has_org_view_scope
+from tongpin.core.scoping import CHANGE, VIEW, can_reach, looks_after_organizations
 from tongpin.members.models import Member
 from tongpin.orgs.models import Organization, OrgKind
 
@@ -39,7 +38,7 @@ def library(request):
     context = {
         "query": query,
         "can_add": _can_add(request.user),
-        "is_staff": has_org_view_scope(request.user),
+        "is_staff": looks_after_organizations(request.user),
     }
     if query:
         result = search.search(
@@ -160,7 +159,7 @@ def session_list(request):
         {
             "page": page,
             "can_add": _can_add(request.user),
-            "is_staff": has_org_view_scope(request.user),
+            "is_staff": looks_after_organizations(request.user),
         },
     )
 
@@ -169,7 +168,9 @@ def session_list(request):
 @require_GET
 def session_detail(request, pk):
     session = get_object_or_404(services.sessions_for(request.user), pk=pk)
-    staff = can_reach(request.user, session.organization, VIEW) and has_org_view_scope(request.user)
+    staff = can_reach(request.user, session.organization, VIEW) and looks_after_organizations(
+        request.user
+    )
     return render(
         request,
         "study/session_detail.html",
@@ -218,7 +219,7 @@ def session_create(request):
 @require_GET
 def report(request):
     """STD-06 class hours per member (roster order, never ranked) and the cadence flags."""
-    if not has_org_view_scope(request.user):
+    if not looks_after_organizations(request.user):
         raise PermissionDenied
     year = _year(request)
     organizations = Organization.objects.restrict(request.user).filter(
@@ -279,7 +280,7 @@ def session_export(request):
 @require_GET
 def report_export(request):
     """STD-06 class hours per member for a year (roster order, never ranked), as .xlsx."""
-    if not has_org_view_scope(request.user):
+    if not looks_after_organizations(request.user):
         raise PermissionDenied
     year = _year(request)
     rows = services.training_hours(Member.objects.restrict(request.user), year)

@@ -2,16 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from tongpin.core.roles import is_domain_user as _domain_user
-
-
-def _staff(user) -> bool:
-    """Those who plan for part of the tree or see all of it (not an ordinary member)."""
-    from tongpin.core.scoping import VIEW, scope_of
-
-    if not _domain_user(user):
-        return False
-    scope = scope_of(user, VIEW)
-    return scope.everything or bool(scope.org_paths)
+from tongpin.core.scoping import looks_after_organizations as _staff
 
 
 def _leading(user) -> bool:

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from tongpin.core.access import IsDomainUser
 from tongpin.core.api import RestrictedReadOnlyViewSet
+from tongpin.core.scoping import looks_after_organizations
 from tongpin.orgs.models import Organization
 
 from .. import services
@@ -97,7 +98,7 @@ class ComplianceViewSet(viewsets.ViewSet):
         responses=ComplianceSerializer(many=True),
     )
     def list(self, request):
-        if not services.has_org_view_scope(request.user):
+        if not looks_after_organizations(request.user):
             raise PermissionDenied
         year = parse_year(request.query_params.get("year"), timezone.localdate().year)
         organizations = Organization.objects.restrict(request.user).filter(is_active=True)
