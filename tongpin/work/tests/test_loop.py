@@ -192,3 +192,49 @@ def test_supervision_shows_rows_of_other_registered_modules(client_as, demo_user
     own = dict(supervision_sources)["work.party_tasks"](demo_user("dangwei"), today)
     assert any(row.awaiting_verification for row in own)
     assert any(row.overdue for row in own)
+
+
+def test_the_loop_through_the_pages(client_as, deployed, demo_user):
+    shuji, dangwei = client_as("shuji"), client_as("dangwei")
+    url = f"/work/tasks/{deployed.pk}/"
+    page = shuji.get(url).content.decode()
+    assert 'data-testid="loop-stepper"' in page and 'data-testid="loop-report-button"' in page
+    assert 'data-testid="loop-verify-form"' not in page  # the branch does not verify itself
+    response = shuji.post(f"{url}report/", {"text": "全部完成，召开了专题组织生活会"})
+    assert response.status_code == 302
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.REPORTED
+    page = shuji.get(url).content.decode()
+    assert "全部完成，召开了专题组织生活会" in page
+    assert 'data-testid="report-progress"' not in page  # progress waits for the verification
+    assert shuji.post(f"{url}verify/", {"decision": "pass"}).status_code == 403
+
+    page = dangwei.get(url).content.decode()
+    assert 'data-testid="loop-verify-form"' in page
+    dangwei.post(f"{url}verify/", {"decision": "return", "note": ""})  # a note is required
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.REPORTED
+    dangwei.post(f"{url}verify/", {"decision": "pass", "note": "符合要求"})
+    parent_page = dangwei.get(f"/work/tasks/{deployed.parent_id}/").content.decode()
+    assert 'data-testid="close-verified"' in parent_page
+    dangwei.post(f"/work/tasks/{deployed.parent_id}/close-verified/")
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.CLOSED and deployed.completed_on is not None
+
+
+def test_the_loop_through_the_api(api_as, deployed):
+    url = f"/api/party-tasks/{deployed.pk}/"
+    shuji, dangwei = api_as("shuji"), api_as("dangwei")
+    assert shuji.get(url).json()["loop_stage"] == "deployed"
+    response = shuji.post(f"{url}report/", {"text": "已完成"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["loop_stage"] == "reported"
+    assert shuji.post(f"{url}verify/", {"passed": True}, format="json").status_code == 403
+    response = dangwei.post(f"{url}verify/", {"passed": False}, format="json")
+    assert response.status_code == 400  # sending back needs a note
+    response = dangwei.post(f"{url}verify/", {"passed": True, "note": "好"}, format="json")
+    assert response.json()["loop_stage"] == "verified"
+    assert shuji.post(f"{url}close/").status_code == 403
+    response = dangwei.post(f"{url}close/")
+    assert response.status_code == 200 and response.json()["loop_stage"] == "closed"
+    assert response.json()["completed_on"] is not None
