@@ -197,6 +197,7 @@ def _task_queryset(request):
     return (
         PartyTask.objects.restrict(request.user)
         .with_state(timezone.localdate())
+        .with_loop_stage()
         .select_related("organization", "owner", "parent__organization")
     )
 

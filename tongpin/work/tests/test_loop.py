@@ -238,3 +238,38 @@ def test_the_loop_through_the_api(api_as, deployed):
     response = dangwei.post(f"{url}close/")
     assert response.status_code == 200 and response.json()["loop_stage"] == "closed"
     assert response.json()["completed_on"] is not None
+
+
+def test_on_time_counts_the_report_date_not_the_verification_date(deployed, demo_user):
+    from tongpin.orgs.models import Organization
+    from tongpin.work.indicators import on_time_completion
+
+    # a deadline no other task of the branch shares, so the score is this task's alone
+    deadline = deployed.deadline + datetime.timedelta(days=333)
+    PartyTask.objects.filter(pk=deployed.pk).update(deadline=deadline)
+    deployed.refresh_from_db()
+    loops.report(deployed, user=demo_user("shuji"), text="按时完成", today=deadline)
+    late = deadline + datetime.timedelta(days=7)  # the committee verifies a week later
+    loops.verify(deployed, user=demo_user("dangwei"), passed=True, today=late)
+    organizations = Organization.objects.filter(pk=deployed.organization_id)
+    score, _evidence = on_time_completion(organizations, deadline, deadline)[
+        deployed.organization_id
+    ]
+    assert score == 0  # verified, not yet closed: not done
+    loops.close(deployed, user=demo_user("dangwei"), today=late)
+    score, _evidence = on_time_completion(organizations, deadline, deadline)[
+        deployed.organization_id
+    ]
+    assert score == 100
+
+
+def test_task_lists_filter_by_stage(client_as, api_as, deployed, demo_user, today):
+    loops.report(deployed, user=demo_user("shuji"), text="已完成", today=today)
+    html = client_as("dangwei").get("/work/tasks/?loop_stage=reported").content.decode()
+    assert f"/work/tasks/{deployed.pk}/" in html
+    html = client_as("dangwei").get("/work/tasks/?loop_stage=deployed").content.decode()
+    assert f"/work/tasks/{deployed.pk}/" not in html
+    rows = api_as("dangwei").get("/api/party-tasks/?loop_stage=reported&page_size=500").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert deployed.pk in {row["id"] for row in rows}
+    assert {row["loop_stage"] for row in rows} == {"reported"}
