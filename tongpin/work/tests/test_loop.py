@@ -70,9 +70,11 @@ def test_a_returned_report_goes_back_to_implementing_and_the_branch_is_told(
     assert Notification.objects.filter(
         recipient=shuji, url=f"/work/tasks/{deployed.pk}/", title__contains="闭环测试任务"
     ).exists()
-    # reported again, it waits for verification again
+    # reported again the same day, it waits for verification again and the committee is told
     loops.report(deployed, user=shuji, text="补充了会议记录", today=today)
     assert stage_in_sql(deployed) == LoopStage.REPORTED
+    told = Notification.objects.filter(recipient=dangwei, url=f"/work/tasks/{deployed.pk}/")
+    assert told.count() == 2
 
 
 def test_the_verifying_level_is_told_of_a_report(deployed, demo_user, today):
