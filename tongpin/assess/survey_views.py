@@ -275,7 +275,9 @@ def survey_answer(request, token):
             return redirect("survey:done")
     response = render(request, "assess/survey_answer.html", {"survey": survey, "form": form})
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # the token is in the URL: never send it to another site (same-origin keeps the
+    # Origin header the CSRF check needs; no-referrer would send "null")
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
