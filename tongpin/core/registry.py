@@ -85,3 +85,9 @@ search_sources = Registry("search_sources")
 # evidence a list of (content type label, object id, text). Assessment iterates it (never logins,
 # page views, time online, points, likes or check-ins: rules.md, 为基层减负).
 indicators = Registry("indicators")
+
+# Records a meeting's first agenda item (第一议题) may point at: key -> an object with ``label``,
+# ``model`` ("app_label.ModelName", declaring a scope_spec), ``candidates(user, organization)``
+# (a restricted queryset, most recent first) and ``url(pk)``. ``directives`` offers its
+# directives; ``life`` reads them here (core.first_items), so it never imports directives.
+first_item_sources = Registry("first_item_sources")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tongpin.core import first_items
 from tongpin.core.access import domain_view
 from tongpin.core.audit import record_event
 from tongpin.core.excel import export_xlsx
@@ -234,6 +235,9 @@ def meeting_detail(request, pk):
         "sees_attendance": _sees_attendance(request.user, meeting),
         "motions": Motion.objects.restrict(request.user).filter(meeting=meeting),
         "attachments": attachments_of(meeting),
+        "first_item_url": first_items.url_for(
+            request.user, meeting.first_item_type_id, meeting.first_item_id
+        ),
         "can_change": can_change,
         "votes_allowed": votes_allowed,
         "motion_form": MotionForm() if can_change and meeting.is_held and votes_allowed else None,
