@@ -304,7 +304,9 @@ class SurveyResponse(models.Model):
     """One submitted questionnaire. Deliberately without a link, user, request id, IP or time
     finer than the date, and keyed by a random UUID (an auto-increment key or a timestamp would
     follow the order links were used in). No change history (simple-history would store the
-    request and its time)."""
+    request and its time). What remains is the database's physical row order (SQLite's rowid,
+    PostgreSQL's heap): alone it pairs nothing, since links keep no time or order of use; the
+    web server should not log ``/s/`` paths, whose times would."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(

@@ -180,18 +180,13 @@ def survey_links_export(request, pk):
     if not rows:
         return redirect("assess:survey_links", pk=survey.pk)
     lines = [
-        [
-            index,
-            group,
-            request.build_absolute_uri(reverse("survey:answer", args=[token])),
-            _("Used") if used else _("Not used"),
-        ]
-        for index, (token, group, used) in enumerate(rows, start=1)
+        [index, group, request.build_absolute_uri(reverse("survey:answer", args=[token]))]
+        for index, (token, group) in enumerate(rows, start=1)
     ]
     response = export_xlsx(
         request,
         title=f"{survey.title}-{_('Links')}",
-        headers=[_("No."), _("Issued to"), _("Link"), _("Status")],
+        headers=[_("No."), _("Issued to"), _("Link")],
         rows=lines,
     )
     response["Cache-Control"] = "no-store"

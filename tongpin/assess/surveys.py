@@ -127,13 +127,17 @@ def _issue(survey: Survey, count: int, group: str = "") -> list[str]:
     return tokens
 
 
-def issued_tokens(survey: Survey, tokens) -> list[tuple[str, str, bool]]:
-    """(token, group, used) of the given tokens that are links of ``survey`` (to re-export the
-    sheet shown once); unknown tokens are left out."""
+def issued_tokens(survey: Survey, tokens) -> list[tuple[str, str]]:
+    """(token, group) of the given tokens that are links of ``survey`` (to re-export the sheet
+    shown once); unknown tokens are left out. Whether a link was used is not said: the owner
+    knows who got which link, and should not follow who answered."""
     by_hash = {hash_token(t): t for t in tokens if t}
-    links = SurveyLink.objects.filter(survey=survey, token_hash__in=list(by_hash))
-    rows = {link.token_hash: (link.group, link.used) for link in links}
-    return [(t, *rows[h]) for h, t in by_hash.items() if h in rows]
+    groups = dict(
+        SurveyLink.objects.filter(survey=survey, token_hash__in=list(by_hash)).values_list(
+            "token_hash", "group"
+        )
+    )
+    return [(t, groups[h]) for h, t in by_hash.items() if h in groups]
 
 
 def link_counts(survey: Survey) -> dict:

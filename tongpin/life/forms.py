@@ -127,10 +127,23 @@ class MeetingForm(BootstrapMixin, forms.Form):
         help_text=_("Left empty, the kind and month name it."),
     )
 
+    first_item = forms.ChoiceField(
+        label=_("First agenda item: directive"),
+        required=False,
+        help_text=_("The directive studied first, if it is registered here; recent ones first."),
+    )
+
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"planned_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["organization"].queryset = services.organizations_for(user, CHANGE)
+        self.fields["first_item"].choices = [("", "—")] + first_items.choices(user, None)
+
+    def clean_first_item(self):
+        """The chosen record (checked with its own ``restrict``), or None."""
+        value = self.cleaned_data.get("first_item")
+        return first_items.resolve(self.user, value)[1] if value else None
 
 
 class RescheduleForm(BootstrapMixin, forms.Form):

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -199,13 +200,16 @@ def meeting_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = services.create_meeting(
-                data["organization"],
-                data["kind"],
-                data["planned_on"],
-                user=request.user,
-                title=data["title"],
-            )
+            with transaction.atomic():
+                meeting = services.create_meeting(
+                    data["organization"],
+                    data["kind"],
+                    data["planned_on"],
+                    user=request.user,
+                    title=data["title"],
+                )
+                if data.get("first_item") is not None:
+                    services.link_first_item(meeting, data["first_item"], user=request.user)
         except ValidationError as error:
             form.add_errors(error)
         else:

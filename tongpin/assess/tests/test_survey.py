@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -410,3 +411,34 @@ def test_the_demo_survey_has_enough_responses():
     survey = Survey.objects.order_by("pk").first()
     assert survey.responses.count() >= surveys.min_responses()
     assert surveys.results(survey).shown
+
+
+def test_single_choice_answers_are_counted_per_option(demo_user):
+    dangwei = demo_user("dangwei")
+    survey = make_survey(dangwei, questions=[])
+    question = surveys.add_question(
+        survey,
+        user=dangwei,
+        text="最需改进的方面",
+        kind=QuestionKind.CHOICE,
+        options="作风\n效率\n服务",
+    )
+    for choice, token in zip(
+        ["效率", "效率", "服务", "效率", "作风"], surveys._issue(survey, 5), strict=True
+    ):
+        surveys.submit_response(token, {question.pk: choice})
+    token = surveys._issue(survey, 1)[0]
+    with pytest.raises(ValidationError):
+        surveys.submit_response(token, {question.pk: "不在选项中"})
+    assert not SurveyLink.objects.get(token_hash=surveys.hash_token(token)).used  # rolled back
+    (target,) = surveys.results(survey).targets
+    assert target.questions[0].distribution == [("作风", 1), ("效率", 3), ("服务", 1)]
+
+
+def test_a_choice_question_needs_two_options(demo_user):
+    dangwei = demo_user("dangwei")
+    survey = make_survey(dangwei, questions=[])
+    with pytest.raises(ValidationError):
+        surveys.add_question(
+            survey, user=dangwei, text="单选", kind=QuestionKind.CHOICE, options="唯一"
+        )

@@ -116,3 +116,39 @@ def test_the_meeting_shows_no_link_to_a_directive_the_reader_cannot_open(
     assert first_items.url_for(demo_user("shuji"), ct.pk, office_directive.pk)
     # shuji2 (another branch) cannot read the office's directive
     assert first_items.url_for(demo_user("shuji2"), ct.pk, office_directive.pk) == ""
+
+
+def test_a_meeting_added_with_its_first_item_links_the_directive(
+    client_as, office, office_directive
+):
+    client = client_as("shuji")
+    response = client.post(
+        reverse("life:create"),
+        {
+            "organization": office.pk,
+            "kind": MeetingKind.THEME_DAY,
+            "planned_on": timezone.localdate().isoformat(),
+            "title": "学习贯彻专题党日",
+            "first_item": f"directives.directive:{office_directive.pk}",
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(title="学习贯彻专题党日")
+    assert meeting.first_item_id == office_directive.pk
+    assert meeting.first_item_title == "支部学习贯彻实施方案"
+
+
+def test_adding_a_meeting_with_a_directive_out_of_reach_adds_nothing(client_as, office):
+    agency = Directive.objects.filter(organization__depth=1).order_by("pk").first()
+    response = client_as("shuji").post(
+        reverse("life:create"),
+        {
+            "organization": office.pk,
+            "kind": MeetingKind.THEME_DAY,
+            "planned_on": timezone.localdate().isoformat(),
+            "title": "不应创建",
+            "first_item": f"directives.directive:{agency.pk}",
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["first_item"]
+    assert not Meeting.objects.filter(title="不应创建").exists()
