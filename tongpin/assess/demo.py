@@ -61,7 +61,7 @@ def load_survey(*, today: datetime.date) -> None:
             survey=survey, text="意见和建议", kind=QuestionKind.TEXT, required=False, order=90
         )
     )
-    tokens = surveys._issue(survey, len(SURVEY_RATINGS) + 2, group="基层党支部")
+    tokens = surveys.make_links(survey, len(SURVEY_RATINGS) + 2, group="基层党支部")
     for token, ratings in zip(tokens, SURVEY_RATINGS, strict=False):
         answers = {q.pk: r for q, r in zip(questions, ratings, strict=False)}
         surveys.submit_response(token, answers)

@@ -110,10 +110,11 @@ def issue_links(survey: Survey, count: int, *, group: str = "", user) -> list[st
     """``count`` new one-time tokens (160 random bits each). Only their hashes are stored: the
     caller shows the tokens once; lost links are replaced by issuing new ones."""
     require_reach(user, survey.organization)
-    return _issue(survey, count, group)
+    return make_links(survey, count, group)
 
 
-def _issue(survey: Survey, count: int, group: str = "") -> list[str]:
+def make_links(survey: Survey, count: int, group: str = "") -> list[str]:
+    """``issue_links`` without the permission check (the demo loader)."""
     if not 1 <= count <= MAX_LINKS:
         raise ValidationError(
             {"count": _("Issue between 1 and %(max)d links at a time.") % {"max": MAX_LINKS}}

@@ -62,7 +62,7 @@ def demo_survey_question():
 def fresh_survey_token():
     from tongpin.assess import surveys
 
-    return {"token": surveys._issue(demo_survey(), 1)[0]}
+    return {"token": surveys.make_links(demo_survey(), 1)[0]}
 
 
 ROUTES += [

@@ -156,7 +156,7 @@ def test_concurrent_submissions_of_one_link_store_one_response():
     from tongpin.accounts.models import User
 
     survey = make_survey(User.objects.get(username="dangwei"))
-    token = surveys._issue(survey, 1)[0]
+    token = surveys.make_links(survey, 1)[0]
     barrier, outcomes = threading.Barrier(4), []
 
     def submit():
@@ -242,7 +242,7 @@ def test_a_submission_leaves_no_audit_or_history_trace(demo_user):
 
 
 def responses(survey, count, rating=4, dangwei=None, text=""):
-    for token in surveys._issue(survey, count):
+    for token in surveys.make_links(survey, count):
         answer_all(survey, token, rating=rating, text=text)
 
 
@@ -286,7 +286,7 @@ def test_the_threshold_applies_to_each_target(demo_user, api_as):
     second.required = False
     second.save()
     # six responses; only four of them rate the second department
-    for index, token in enumerate(surveys._issue(survey, 6)):
+    for index, token in enumerate(surveys.make_links(survey, 6)):
         answers = {first.pk: 4}
         if index < 4:
             answers[second.pk] = 1
@@ -424,10 +424,10 @@ def test_single_choice_answers_are_counted_per_option(demo_user):
         options="作风\n效率\n服务",
     )
     for choice, token in zip(
-        ["效率", "效率", "服务", "效率", "作风"], surveys._issue(survey, 5), strict=True
+        ["效率", "效率", "服务", "效率", "作风"], surveys.make_links(survey, 5), strict=True
     ):
         surveys.submit_response(token, {question.pk: choice})
-    token = surveys._issue(survey, 1)[0]
+    token = surveys.make_links(survey, 1)[0]
     with pytest.raises(ValidationError):
         surveys.submit_response(token, {question.pk: "不在选项中"})
     assert not SurveyLink.objects.get(token_hash=surveys.hash_token(token)).used  # rolled back
