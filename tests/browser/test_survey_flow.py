@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import VIEWPORTS
+from .conftest import SCREENSHOTS, VIEWPORTS
 from .pages import login
 
 pytestmark = pytest.mark.browser
@@ -32,9 +32,12 @@ def add_question(page, survey_url, text, department):
     page.wait_for_url(survey_url)
 
 
-def answer(anonymous, link, ratings):
+def answer(anonymous, link, ratings, screenshot_name=""):
     response = anonymous.goto(link)
     assert response is not None and response.status == 200
+    if screenshot_name:  # the page grassroots units see (no login, phone-sized too)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        anonymous.screenshot(path=str(SCREENSHOTS / screenshot_name), full_page=True)
     form = anonymous.get_by_test_id("answer-form")
     for index, rating in enumerate(ratings):
         form.locator("fieldset").nth(index).locator(f"input[value='{rating}']").check()
@@ -84,7 +87,8 @@ def test_links_answered_anonymously_once_results_from_five(
     )
     try:
         anonymous = context.new_page()
-        for link, ratings in zip(links[:4], [(5, 4), (4, 4), (5, 3), (4, 5)], strict=True):
+        answer(anonymous, links[0], (5, 4), f"survey-answer-{viewport}.png")
+        for link, ratings in zip(links[1:4], [(4, 4), (5, 3), (4, 5)], strict=True):
             answer(anonymous, link, ratings)
         results_url = survey_url + "results/"
         page.goto(results_url)
