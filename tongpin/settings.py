@@ -199,6 +199,8 @@ TONGPIN = {
     "WORK_DUE_SOON_DAYS": int(site_value("work_due_soon_days", 14)),
     # work: reminders also go by e-mail (Django's EMAIL_* settings) to accounts with an address
     "REMINDER_EMAIL": _flag(site_value("reminder_email", False)),
+    # assess: a grassroots survey's results (and each breakdown) show from this many responses
+    "SURVEY_MIN_RESPONSES": int(site_value("survey_min_responses", 5)),
 }
 
 # ---- layer 3: computed -------------------------------------------------------------

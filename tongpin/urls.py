@@ -13,6 +13,7 @@ urlpatterns = [
     path("directives/", include("tongpin.directives.urls")),
     path("study/", include("tongpin.study.urls")),
     path("assess/", include("tongpin.assess.urls")),
+    path("s/", include("tongpin.assess.survey_urls")),  # one-time survey links, no login
     path("audit/", include("tongpin.core.urls")),
     path("api/", include("tongpin.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -25,3 +25,17 @@ class AssessConfig(AppConfig):
                 visible=_party_user,
             ),
         )
+        # ---- grassroots survey
+        navigation.register(
+            "assess.surveys",
+            NavEntry(
+                label=_("Grassroots surveys"),
+                url_name="assess:surveys",
+                icon="ui-checks",
+                order=61,
+                visible=_party_user,
+            ),
+        )
+        from .surveys import register as register_survey_indicator
+
+        register_survey_indicator()

@@ -3,6 +3,8 @@
 Scores measure organizations' outcomes from records the system already holds (no form to fill
 in, rules.md 为基层减负); people are never ranked."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -169,3 +171,189 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.item}: {self.value}"
+
+
+# ---- grassroots survey
+# 以下看上、基层评机关: grassroots units rate the agency's departments and branches through
+# one-time links, without logging in. Anonymity is structural: nothing on the response side
+# (SurveyResponse, SurveyAnswer) can be joined back to a link, a user or a request.
+
+
+# open / closed, in the same words as a run (one enum in the API schema)
+SurveyStatus = RunStatus
+
+
+class Survey(ChangeLoggedModel):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="surveys",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_spec = ScopeSpec(org="organization")
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-period_end", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    RATING = "rating", _("Rating (1–5)")
+    CHOICE = "choice", _("Single choice")
+    TEXT = "text", _("Free text")
+
+
+class SurveyQuestion(ChangeLoggedModel):
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
+    )
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(
+        pgettext_lazy("survey question", "kind"),
+        max_length=10,
+        choices=QuestionKind.choices,
+        default=QuestionKind.RATING,
+    )
+    # single choice: one option a line
+    options = models.TextField(_("options"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # what the question rates (one of the two, or neither: the agency's organs as a whole)
+    target_department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("rated department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("rated organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_spec = ScopeSpec(org="survey__organization")
+
+    class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        ordering = ["survey", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def target(self):
+        return self.target_department or self.target_organization
+
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+
+class SurveyLink(models.Model):
+    """A one-time link: only the SM3 hash of its random token is kept, so the links can be shown
+    once and never again. It never records which response it produced, nor when it was used
+    (no timestamp that could be matched with a response), and has no change history: marking
+    it used is a conditional UPDATE, not a save."""
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="links"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    group = models.CharField(_("issued to"), max_length=100, blank=True)
+    used = models.BooleanField(_("used"), default=False)
+    issued_on = models.DateField(_("issued on"))
+
+    objects = ScopedManager()
+    scope_spec = ScopeSpec(org="survey__organization")
+
+    class Meta:
+        verbose_name = _("survey link")
+        verbose_name_plural = _("survey links")
+        ordering = ["survey", "pk"]
+
+    def __str__(self):
+        return f"{self.survey} {self.group}".strip()
+
+
+class SurveyResponse(models.Model):
+    """One submitted questionnaire. Deliberately without a link, user, request id, IP or time
+    finer than the date, and keyed by a random UUID (an auto-increment key or a timestamp would
+    follow the order links were used in). No change history (simple-history would store the
+    request and its time). What remains is the database's physical row order (SQLite's rowid,
+    PostgreSQL's heap): alone it pairs nothing, since links keep no time or order of use; the
+    web server should not log ``/s/`` paths, whose times would."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses"
+    )
+    submitted_on = models.DateField(_("submitted on"))
+
+    objects = ScopedManager()
+    scope_spec = ScopeSpec(org="survey__organization")
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        # by the random key: no order that follows submission
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.survey} {self.submitted_on:%Y-%m-%d}"
+
+
+class SurveyAnswer(models.Model):
+    """One answer of a response (random key, no history: see SurveyResponse)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(
+        SurveyResponse,
+        verbose_name=_("survey response"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    question = models.ForeignKey(
+        SurveyQuestion,
+        verbose_name=_("survey question"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    choice = models.CharField(_("choice"), max_length=200, blank=True)
+    text = models.TextField(_("answer"), blank=True)
+
+    objects = ScopedManager()
+    scope_spec = ScopeSpec(org="question__survey__organization")
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["question", "id"]
+
+    def __str__(self):
+        return str(self.question)

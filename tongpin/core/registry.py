@@ -111,3 +111,9 @@ class SupervisionRow:
 # reaches that are overdue or await their verification. Work's supervision page lists them all,
 # so a new module's items (rectification, complaints) appear there without editing work.
 supervision_sources = Registry("supervision_sources")
+
+# Records a meeting's first agenda item (第一议题) may point at: key -> an object with ``label``,
+# ``model`` ("app_label.ModelName", declaring a scope_spec), ``candidates(user, organization)``
+# (a restricted queryset, most recent first) and ``url(pk)``. ``directives`` offers its
+# directives; ``life`` reads them here (core.first_items), so it never imports directives.
+first_item_sources = Registry("first_item_sources")

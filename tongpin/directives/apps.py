@@ -28,3 +28,25 @@ class DirectivesConfig(AppConfig):
             ),
         )
         demo_loaders.register("directives", load)
+        # 第一议题: a meeting's first agenda item may point at a directive (life reads core's
+        # registry and never imports this app)
+        from django.urls import reverse
+
+        from tongpin.core.registry import first_item_sources
+        from tongpin.work.evidence import EvidenceSource
+
+        first_item_sources.register(
+            "directives.directive",
+            EvidenceSource(
+                label=_("Directive"),
+                model="directives.Directive",
+                candidates=_recent_directives,
+                url=lambda pk: reverse("directives:detail", args=[pk]),
+            ),
+        )
+
+
+def _recent_directives(user, organization):
+    from .models import Directive
+
+    return Directive.objects.restrict(user).order_by("-issued_on", "-created_at", "-pk")

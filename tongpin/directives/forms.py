@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from tongpin.core.forms import BootstrapMixin, DateInput, TreeChoiceField
 from tongpin.core.scoping import CHANGE
 from tongpin.orgs.models import Organization, OrgKind
+from tongpin.work import services as work_services
+from tongpin.work.models import BusinessGoal
 
 from . import services
 from .models import Directive
@@ -46,6 +48,17 @@ class DirectiveForm(BootstrapMixin, forms.ModelForm):
         self.fields["text"].help_text = _("Paste the text, or leave it empty and upload a file.")
 
 
+class DirectiveEditForm(DirectiveForm):
+    """The directive's own fields; the registering organization stays (its tasks hang on it)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["organization"]
+        self.fields["document"].help_text = _(
+            "Upload a new version to replace the text; the file is kept beside the earlier ones."
+        )
+
+
 class IngestForm(BootstrapMixin, forms.Form):
     """Paste text or upload a document: the page proposes action items from it."""
 
@@ -60,3 +73,18 @@ class AcceptForm(BootstrapMixin, forms.Form):
     deploy = forms.BooleanField(
         label=_("Deploy to the organizations implementing it"), required=False, initial=True
     )
+    goals = forms.ModelMultipleChoiceField(
+        label=_("Business goals served"),
+        queryset=BusinessGoal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The tasks created serve these goals (党建业务融合)."),
+    )
+
+    def __init__(self, *args, user=None, directive=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and directive is not None:
+            self.fields["goals"].queryset = work_services.allowed_goals(
+                user, directive.organization
+            ).order_by("-year", "deadline", "pk")
+        self.fields["goals"].widget.attrs["class"] = "form-check-input"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tongpin.core import loops
 from tongpin.core.loops import LOOP_ORDER, LoopStage
 from tongpin.core.scoping import CHANGE, can_reach, require_reach
+from tongpin.core.services import attach, attachments_of
 from tongpin.orgs.models import Organization, OrgKind
 from tongpin.work import services as work_services
 from tongpin.work.models import PartyTask, TaskCategory
@@ -268,3 +269,29 @@ def first_item_meetings(directive: Directive, user) -> list:
         .select_related("organization")
         .order_by("planned_on", "pk")
     )
+
+
+# ---- the original document --------------------------------------------------------------
+
+
+@transaction.atomic
+def create_directive_from_document(*, user, organization, document, targets=(), **fields):
+    """Registers a directive whose text is read from ``document``, keeping the uploaded file as
+    its original (an attachment, downloadable from the directive's page)."""
+    fields["text"] = text_of(document)
+    directive = create_directive(user=user, organization=organization, targets=targets, **fields)
+    attach(directive, document, user=user)
+    return directive
+
+
+@transaction.atomic
+def update_directive_from_document(directive: Directive, document, *, user, **fields):
+    """``update_directive`` with the text read from ``document``, kept as an original too."""
+    fields["text"] = text_of(document)
+    directive = update_directive(directive, user=user, **fields)
+    attach(directive, document, user=user)
+    return directive
+
+
+def original_documents(directive: Directive):
+    return attachments_of(directive).order_by("-uploaded_at", "-pk")

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.directive_detail, name="detail"),
     path("<int:pk>/ingest/", views.directive_ingest, name="ingest"),
     path("<int:pk>/history/", views.directive_history, name="history"),
+    path("<int:pk>/edit/", views.directive_edit, name="edit"),
+    path("<int:pk>/originals/<int:attachment>/", views.directive_original, name="original"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -88,13 +89,22 @@ def directive_create(request):
         fields = _fields(form)
         try:
             if form.cleaned_data.get("document"):
-                fields["text"] = services.text_of(form.cleaned_data["document"])
-            directive = services.create_directive(
-                user=user,
-                organization=form.cleaned_data["organization"],
-                targets=form.cleaned_data["targets"],
-                **fields,
-            )
+                # the text is read from the file, and the file kept as the original
+                fields.pop("text")
+                directive = services.create_directive_from_document(
+                    user=user,
+                    organization=form.cleaned_data["organization"],
+                    targets=form.cleaned_data["targets"],
+                    document=form.cleaned_data["document"],
+                    **fields,
+                )
+            else:
+                directive = services.create_directive(
+                    user=user,
+                    organization=form.cleaned_data["organization"],
+                    targets=form.cleaned_data["targets"],
+                    **fields,
+                )
         except ValidationError as error:
             form.add_errors(error, default_field="document")
         else:
@@ -122,8 +132,62 @@ def directive_detail(request, pk):
             "rows": services.loop_rows(directive, request.user),
             "meetings": services.first_item_meetings(directive, request.user),
             "can_change": services.can_change(request.user, directive),
+            "originals": services.original_documents(directive),
         },
     )
+
+
+@domain_view
+@require_http_methods(["GET", "POST"])
+def directive_edit(request, pk):
+    """Title, source, level, date, text and targets; a new document replaces the text."""
+    user = request.user
+    directive = scoped_get(Directive, user, pk, CHANGE)
+    form = forms.DirectiveEditForm(
+        request.POST or None,
+        request.FILES or None,
+        user=user,
+        instance=directive,
+        initial={"targets": list(directive.targets.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = _fields(form)
+        directive = Directive.objects.get(pk=directive.pk)  # unchanged by the form's parsing
+        try:
+            if form.cleaned_data.get("document"):
+                fields.pop("text")
+                services.update_directive_from_document(
+                    directive,
+                    form.cleaned_data["document"],
+                    user=user,
+                    targets=form.cleaned_data["targets"],
+                    **fields,
+                )
+            else:
+                services.update_directive(
+                    directive, user=user, targets=form.cleaned_data["targets"], **fields
+                )
+        except ValidationError as error:
+            form.add_errors(error, default_field="document")
+        else:
+            messages.success(request, _("The directive has been saved."))
+            return redirect("directives:detail", pk=directive.pk)
+    return render(
+        request,
+        "directives/form.html",
+        {"form": form, "title": _("Edit the directive"), "directive": directive},
+    )
+
+
+@domain_view
+@require_GET
+def directive_original(request, pk, attachment):
+    """Download an original document of a directive the user reads."""
+    directive = scoped_get(Directive, request.user, pk)
+    item = services.original_documents(directive).filter(pk=attachment).first()
+    if item is None:
+        raise Http404
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
 
 
 @domain_view
@@ -162,24 +226,27 @@ def directive_ingest(request, pk):
     user = request.user
     directive = scoped_get(Directive, user, pk, CHANGE)
     text_form = forms.IngestForm()
-    accept_form = forms.AcceptForm()
+    accept_form = forms.AcceptForm(user=user, directive=directive)
     if request.method == "POST" and request.POST.get("action") == "propose":
         text_form = forms.IngestForm(request.POST, request.FILES)
         if text_form.is_valid():
             try:
                 if text_form.cleaned_data.get("document"):
-                    text = services.text_of(text_form.cleaned_data["document"])
+                    # the file is kept as the directive's original too
+                    services.update_directive_from_document(
+                        directive, text_form.cleaned_data["document"], user=user
+                    )
                 else:
                     text = services.ingest.clean_text(text_form.cleaned_data["text"])
-                if not text:
-                    raise ValidationError({"text": _("Paste the text or upload a file.")})
-                services.update_directive(directive, user=user, text=text)
+                    if not text:
+                        raise ValidationError({"text": _("Paste the text or upload a file.")})
+                    services.update_directive(directive, user=user, text=text)
             except ValidationError as error:
                 text_form.add_errors(error, default_field="document")
             else:
                 return redirect("directives:ingest", pk=directive.pk)
     elif request.method == "POST":
-        accept_form = forms.AcceptForm(request.POST)
+        accept_form = forms.AcceptForm(request.POST, user=user, directive=directive)
         items = _accepted(request.POST)
         if accept_form.is_valid():
             try:
@@ -189,6 +256,7 @@ def directive_ingest(request, pk):
                     items=items,
                     deadline=accept_form.cleaned_data["deadline"],
                     deploy=accept_form.cleaned_data["deploy"],
+                    goals=accept_form.cleaned_data["goals"],
                 )
             except ValidationError as error:
                 accept_form.add_errors(error)

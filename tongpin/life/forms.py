@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tongpin.core import first_items
 from tongpin.core.forms import BootstrapMixin, DateInput, TimeInput, TreeChoiceField
 from tongpin.core.scoping import CHANGE
 from tongpin.members.models import Member
@@ -45,6 +46,13 @@ class RecordForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("The directive or speech studied first (第一议题), if any."),
     )
+    # 第一议题 as a record (e.g. a directive): offered through core's registry, stored as a
+    # generic link on the meeting
+    first_item = forms.ChoiceField(
+        label=_("First agenda item: directive"),
+        required=False,
+        help_text=_("The directive studied first, if it is registered here; recent ones first."),
+    )
     agenda = forms.CharField(
         label=_("Agenda"),
         required=False,
@@ -64,6 +72,27 @@ class RecordForm(BootstrapMixin, forms.Form):
         choices = host_choices(meeting)
         self.fields["host"].queryset = choices
         self.fields["recorder"].queryset = choices
+        self.user = user
+        self.fields["first_item"].choices = [("", "—")] + first_items.choices(
+            user, meeting.organization
+        )
+
+    def clean(self):
+        """Turns the chosen record into the meeting's generic link (none chosen: no link); its
+        name fills the first item's title when that is empty."""
+        data = super().clean()
+        value = data.pop("first_item", "")
+        data["first_item_type"], data["first_item_id"] = None, None
+        if value:
+            try:
+                content_type, obj = first_items.resolve(self.user, value)
+            except ValidationError as error:
+                self.add_error("first_item", error)
+                return data
+            data["first_item_type"], data["first_item_id"] = content_type, obj.pk
+            if not data.get("first_item_title"):
+                data["first_item_title"] = str(obj)[:300]
+        return data
 
     @staticmethod
     def prefill(meeting: Meeting, user) -> dict:
@@ -77,6 +106,7 @@ class RecordForm(BootstrapMixin, forms.Form):
             "recorder": meeting.recorder_id or services.member_id_of(user),
             "title": meeting.title,
             "first_item_title": meeting.first_item_title,
+            "first_item": first_items.value_of(meeting.first_item_type_id, meeting.first_item_id),
             "agenda": meeting.agenda,
             "minutes": meeting.minutes,
             "decisions": meeting.decisions,
@@ -97,10 +127,23 @@ class MeetingForm(BootstrapMixin, forms.Form):
         help_text=_("Left empty, the kind and month name it."),
     )
 
+    first_item = forms.ChoiceField(
+        label=_("First agenda item: directive"),
+        required=False,
+        help_text=_("The directive studied first, if it is registered here; recent ones first."),
+    )
+
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"planned_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["organization"].queryset = services.organizations_for(user, CHANGE)
+        self.fields["first_item"].choices = [("", "—")] + first_items.choices(user, None)
+
+    def clean_first_item(self):
+        """The chosen record (checked with its own ``restrict``), or None."""
+        value = self.cleaned_data.get("first_item")
+        return first_items.resolve(self.user, value)[1] if value else None
 
 
 class RescheduleForm(BootstrapMixin, forms.Form):

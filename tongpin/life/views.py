@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tongpin.core import first_items
 from tongpin.core.access import domain_view
 from tongpin.core.audit import record_event
 from tongpin.core.excel import export_xlsx
@@ -198,13 +200,16 @@ def meeting_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = services.create_meeting(
-                data["organization"],
-                data["kind"],
-                data["planned_on"],
-                user=request.user,
-                title=data["title"],
-            )
+            with transaction.atomic():
+                meeting = services.create_meeting(
+                    data["organization"],
+                    data["kind"],
+                    data["planned_on"],
+                    user=request.user,
+                    title=data["title"],
+                )
+                if data.get("first_item") is not None:
+                    services.link_first_item(meeting, data["first_item"], user=request.user)
         except ValidationError as error:
             form.add_errors(error)
         else:
@@ -234,6 +239,9 @@ def meeting_detail(request, pk):
         "sees_attendance": _sees_attendance(request.user, meeting),
         "motions": Motion.objects.restrict(request.user).filter(meeting=meeting),
         "attachments": attachments_of(meeting),
+        "first_item_url": first_items.url_for(
+            request.user, meeting.first_item_type_id, meeting.first_item_id
+        ),
         "can_change": can_change,
         "votes_allowed": votes_allowed,
         "motion_form": MotionForm() if can_change and meeting.is_held and votes_allowed else None,

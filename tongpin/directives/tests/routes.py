@@ -51,3 +51,34 @@ ROUTES = [
     Route("api:directive-detail", get=AGENCY_WIDE_VIEW, kwargs=pk_of(root_directive)),
     Route("api:directive-ingest", post=DOMAIN_USERS),
 ]
+
+# ---- edit page and original documents
+
+
+def root_directive_original():
+    """The root directive and an original document stored on it (made on demand)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongpin.accounts.models import User
+    from tongpin.core.services import attach, attachments_of
+
+    directive = root_directive()
+    item = attachments_of(directive).order_by("pk").first()
+    if item is None:
+        item = attach(
+            directive,
+            SimpleUploadedFile("通知.txt", "一、加强理论学习。".encode()),
+            user=User.objects.get(username="dangwei"),
+        )
+    return {"pk": directive.pk, "attachment": item.pk}
+
+
+ROUTES += [
+    Route(
+        "directives:edit",
+        get=AGENCY_WIDE_CHANGE,
+        post=AGENCY_WIDE_CHANGE,
+        kwargs=pk_of(root_directive),
+    ),
+    Route("directives:original", get=AGENCY_WIDE_VIEW, kwargs=root_directive_original),
+]
