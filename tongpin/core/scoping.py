@@ -50,13 +50,17 @@ class ScopeSpec:
     or a tuple of paths when a row belongs to several organizations (a transfer: from and to);
     ``department``: lookup path to an ``orgs.Department``;
     ``user``: lookup path to the user a row belongs to;
-    ``public``: whether members of an organization may read the row (not personal data).
+    ``public``: whether members of an organization may read the row (not personal data);
+    ``readers``: lookup path to further organizations that read (never change) the row, e.g. the
+    organizations a directive is deployed to; it may cross a many-to-many, so it is matched by a
+    subquery and never duplicates rows.
     """
 
     org: str | tuple[str, ...] | None = None
     department: str | None = None
     user: str | None = None
     public: bool = False
+    readers: str | None = None
 
 
 def _prefix(path: str) -> str:
@@ -135,9 +139,19 @@ def restrict(queryset, user, action: str = VIEW):
     spec: ScopeSpec | None = getattr(queryset.model, "scope_spec", None)
     if spec is None:
         raise TypeError(f"{queryset.model.__name__} declares no scope_spec")
-    condition = scope_filter(spec, scope_of(user, action))
+    scope = scope_of(user, action)
+    condition = scope_filter(spec, scope)
     if condition is None:
         return queryset
+    if spec.readers and action == VIEW:
+        roots = minimal_roots(
+            scope.org_paths | (scope.public_org_paths if spec.public else frozenset())
+        )
+        if roots:
+            read = Q(pk__in=[])
+            for root in roots:
+                read |= Q(**{f"{spec.readers}__path__startswith": root})
+            condition |= Q(pk__in=queryset.model._base_manager.filter(read).values("pk"))
     return queryset.filter(condition)
 
 

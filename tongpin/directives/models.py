@@ -57,7 +57,8 @@ class Directive(ChangeLoggedModel):
         related_name="+",
     )
 
-    scope_spec = ScopeSpec(org="organization", public=True)
+    # the organizations implementing it read it (study it, see their copies of its tasks)
+    scope_spec = ScopeSpec(org="organization", public=True, readers="targets")
 
     class Meta:
         ordering = ["-issued_on", "-pk"]

@@ -89,3 +89,14 @@ def test_the_page_shows_every_copys_stage_and_the_branch_its_own(deployed, clien
     (row,) = services.loop_rows(directive, demo_user("shuji2"))
     assert [c.organization.name for c in row.children] == ["经济运行调节处党支部"]
     assert row.children[0].may_report
+
+
+def test_an_implementing_branch_opens_the_directive_and_reports_its_copy(deployed, client_as):
+    directive, copies = deployed
+    response = client_as("shuji2").get(f"/directives/{directive.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # its own copy only, not the other branches'
+    assert html.count('data-testid="loop-copy"') == 1
+    assert 'data-org="经济运行调节处党支部" data-stage="deployed"' in html
+    assert "办公室党支部" not in html.split('data-testid="loop-copy"', 1)[1]

@@ -109,6 +109,15 @@ def test_create_tasks_needs_items_and_reach(directive, demo_user):
         )
 
 
-def test_directives_are_scoped_to_their_organization(directive, demo_user):
+def test_directives_are_read_by_their_organization_and_the_implementing_ones(directive, demo_user):
+    from tongpin.core.scoping import CHANGE
+
     assert Directive.objects.restrict(demo_user("dangwei")).filter(pk=directive.pk).exists()
-    assert not Directive.objects.restrict(demo_user("shuji2")).filter(pk=directive.pk).exists()
+    # a branch implementing it reads it (exactly once: the targets are matched by a subquery) …
+    shuji2 = demo_user("shuji2")
+    assert list(Directive.objects.restrict(shuji2).filter(pk=directive.pk)) == [directive]
+    # … but does not change it
+    assert not Directive.objects.restrict(shuji2, CHANGE).filter(pk=directive.pk).exists()
+    # a branch it is not deployed to does not read it
+    directive.targets.set([_org("办公室党支部")])
+    assert not Directive.objects.restrict(shuji2).filter(pk=directive.pk).exists()

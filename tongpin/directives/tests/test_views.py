@@ -149,7 +149,9 @@ def test_api_ingest_text_and_document(api_as):
 def test_api_lists_only_directives_in_scope(client_as, api_as):
     _register(client_as("dangwei"))
     assert api_as("dangwei").get(reverse("api:directive-list")).json()["count"] >= 1
+    # shuji2's branch implements the registered one and reads it; the demo's notice goes to
+    # other branches, so it is not listed
     listed = api_as("shuji2").get(reverse("api:directive-list")).json()
-    assert all(
-        row["organization"] != Organization.objects.get(depth=1).pk for row in listed["results"]
-    )
+    titles = [row["title"] for row in listed["results"]]
+    assert "以党建“第一责任”引领和保障发展" in titles
+    assert "关于做好年度机关党建工作的通知" not in titles
