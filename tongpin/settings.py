@@ -197,6 +197,9 @@ TONGPIN = {
     "ATTACHMENT_MAX_BYTES": int(site_value("attachment_max_bytes", 20 * 1024 * 1024)),
     # work: an open item this many days before its deadline shows as "due soon" and is reminded
     "WORK_DUE_SOON_DAYS": int(site_value("work_due_soon_days", 14)),
+    # closed loop: a completion report waiting this many days for verification reminds the
+    # verifying level (once per report)
+    "LOOP_VERIFY_REMIND_DAYS": int(site_value("loop_verify_remind_days", 3)),
     # work: reminders also go by e-mail (Django's EMAIL_* settings) to accounts with an address
     "REMINDER_EMAIL": _flag(site_value("reminder_email", False)),
     # assess: a grassroots survey's results (and each breakdown) show from this many responses

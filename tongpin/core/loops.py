@@ -217,6 +217,25 @@ def organization_users(organization) -> list:
     return list(users.values())
 
 
+def waiting_reports(today: datetime.date, days: int | None = None):
+    """``(item, verifiers)`` for every completion report, of every model in the loop, that has
+    waited ``days`` (setting LOOP_VERIFY_REMIND_DAYS) or more for verification, so the verifying
+    level is reminded of reports it sits on, whichever module they come from."""
+    from django.apps import apps
+
+    if days is None:
+        days = int(settings.TONGPIN.get("LOOP_VERIFY_REMIND_DAYS", 3))
+    cutoff = today - datetime.timedelta(days=days)
+    for model in apps.get_models():
+        if not issubclass(model, ClosedLoopModel):
+            continue
+        waiting = model._base_manager.filter(
+            reported_on__lte=cutoff, verified_on__isnull=True, closed_on__isnull=True
+        ).order_by("pk")
+        for item in waiting:
+            yield item, item.loop_verifier_users()
+
+
 # ---- who may act --------------------------------------------------------------------------
 
 

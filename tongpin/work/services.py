@@ -1003,6 +1003,20 @@ def send_reminders(today: datetime.date | None = None, *, tasks=None, goals=None
                 url=reverse("work:task_detail", args=[parent.pk]),
                 key=f"work.task.escalate.{parent.pk}.{digest}",
             )
+        if tasks is None and goals is None:
+            # reports waiting for the verifying level, from every module in the closed loop
+            for item, verifiers in loops.waiting_reports(today):
+                for recipient in verifiers:
+                    _send(
+                        report,
+                        recipient,
+                        title=_("Waiting for your verification since %(date)s: %(title)s")
+                        % {"date": item.reported_on.isoformat(), "title": item.loop_title()},
+                        body=str(item.loop_organization()),
+                        url=item.loop_url(),
+                        key=f"loop.waiting.{item._meta.label_lower}.{item.pk}."
+                        f"{item.reported_on.isoformat()}",
+                    )
         goal_qs = (goals if goals is not None else BusinessGoal.objects.all()).with_state(today)
         for goal in goal_qs.filter(
             state_value__in=[WorkState.OVERDUE, WorkState.DUE_SOON]

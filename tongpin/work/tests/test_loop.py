@@ -285,3 +285,25 @@ def test_the_plan_shows_reports_awaiting_the_committees_verification(client_as, 
     row = html[html.index(DEPLOYED_TITLE) :]
     row = row[: row.index("</div>")]
     assert 'data-testid="awaiting">2 个待核验' in row
+
+
+def test_a_report_left_waiting_reminds_the_verifying_level_once(deployed, demo_user, today):
+    dangwei = demo_user("dangwei")
+    loops.report(deployed, user=demo_user("shuji"), text="全部完成", today=today)
+
+    def reminders():
+        return Notification.objects.filter(
+            recipient=dangwei, dedupe_key__startswith=f"loop.waiting.work.partytask.{deployed.pk}."
+        )
+
+    # two days later it has not waited long enough (LOOP_VERIFY_REMIND_DAYS, 3 by default)
+    services.send_reminders(today + datetime.timedelta(days=2))
+    assert not reminders().exists()
+    services.send_reminders(today + datetime.timedelta(days=3))
+    assert reminders().count() == 1
+    assert deployed.title in reminders().get().title
+    services.send_reminders(today + datetime.timedelta(days=4))  # a rerun: nothing new
+    assert reminders().count() == 1
+    # once verified, nothing waits any more
+    loops.verify(deployed, user=dangwei, passed=True, today=today)
+    assert deployed.pk not in {item.pk for item, _ in loops.waiting_reports(today)}
