@@ -541,6 +541,15 @@ def deploy_task(task: PartyTask, *, user, targets, deadline=None) -> list[PartyT
     return children
 
 
+def origin_directives(task: PartyTask, user) -> list:
+    """The directives the task was decomposed from (its own, or those of the task it was
+    deployed from), as far as ``user`` reads them. The directives app lies above work and links
+    tasks by a many-to-many, so work reads it through the reverse relation, never an import."""
+    root = task.parent if task.parent_id else task
+    related = getattr(root, "directives", None)
+    return list(related.restrict(user)) if related is not None else []
+
+
 @dataclass
 class Rollup:
     total: int = 0

@@ -348,6 +348,7 @@ def task_detail(request, pk):
             and any(child.loop_stage == LoopStage.VERIFIED for child in children),
             "can_deploy": services.can_change_task(user, task)
             and services.deploy_targets(user, task).exists(),
+            "directives": services.origin_directives(task, user),
             "parent_visible": task.parent_id
             and PartyTask.objects.restrict(user).filter(pk=task.parent_id).exists(),
             "responsibility_items": list(

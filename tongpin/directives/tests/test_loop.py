@@ -100,3 +100,13 @@ def test_an_implementing_branch_opens_the_directive_and_reports_its_copy(deploye
     assert html.count('data-testid="loop-copy"') == 1
     assert 'data-org="经济运行调节处党支部" data-stage="deployed"' in html
     assert "办公室党支部" not in html.split('data-testid="loop-copy"', 1)[1]
+
+
+def test_a_branchs_copy_links_back_to_the_directive(deployed, client_as):
+    directive, copies = deployed
+    html = client_as("shuji2").get(f"/work/tasks/{copies['经济运行调节处党支部'].pk}/").content
+    assert f'href="/directives/{directive.pk}/"'.encode() in html
+    # another branch's member does not read the directive, so its copy shows no link
+    directive.targets.set([])
+    html = client_as("shuji2").get(f"/work/tasks/{copies['经济运行调节处党支部'].pk}/").content
+    assert f'href="/directives/{directive.pk}/"'.encode() not in html
