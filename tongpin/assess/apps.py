@@ -10,18 +10,38 @@ class AssessConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
+        from tongpin.core import registry
         from tongpin.core.registry import NavEntry, demo_loaders, navigation
 
+        from . import indicators, rectification
         from .demo import load
 
         demo_loaders.register("assess", load)
-        navigation.register(
-            "assess.runs",
-            NavEntry(
-                label=_("Assessment"),
-                url_name="assess:runs",
-                icon="bar-chart-line",
-                order=60,
-                visible=_party_user,
+        indicators.register()
+        for key, label, url_name, icon, order in (
+            ("assess.runs", _("Assessment"), "assess:runs", "bar-chart-line", 60),
+            (
+                "assess.rectifications",
+                _("Rectification items"),
+                "assess:rectifications",
+                "clipboard-check",
+                61,
             ),
-        )
+            (
+                "assess.candidates",
+                _("Candidates for commendation"),
+                "assess:candidates",
+                "award",
+                62,
+            ),
+        ):
+            navigation.register(
+                key,
+                NavEntry(
+                    label=label, url_name=url_name, icon=icon, order=order, visible=_party_user
+                ),
+            )
+        # core's supervision registry (督办), where the closed-loop work has landed
+        sources = getattr(registry, "supervision_sources", None)
+        if sources is not None:
+            sources.register("assess.rectification", rectification.supervision_rows)

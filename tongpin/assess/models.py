@@ -15,6 +15,8 @@ from tongpin.orgs.models import Organization
 
 class TemplateKind(models.TextChoices):
     FOUR_STRONG = "four_strong", _("Four-strong branch (STD-01)")
+    AGENCY_ANNUAL = "agency_annual", _("Annual party-building assessment of the agency")
+    SECRETARY_REVIEW = "secretary_review", _("Secretary's annual report and review (JG-15)")
     CUSTOM = "custom", _("Custom")
 
 
@@ -39,6 +41,23 @@ class IndicatorSystem(ChangeLoggedModel):
 class ItemKind(models.TextChoices):
     COMPUTED = "computed", _("Computed")
     MANUAL = "manual", _("Manual")
+
+
+class Scale(models.TextChoices):
+    POINTS = "points", _("Score")
+    GRADE = "grade", _("Grade")
+
+
+class Grade(models.TextChoices):
+    """Review grades of the secretary's annual report (JG-15), each worth a score."""
+
+    GOOD = "good", _("Good")
+    FAIRLY_GOOD = "fairly_good", _("Fairly good")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")
+
+
+GRADE_SCORES = {Grade.GOOD: 100, Grade.FAIRLY_GOOD: 85, Grade.AVERAGE: 70, Grade.POOR: 50}
 
 
 class IndicatorItem(ChangeLoggedModel):
@@ -67,6 +86,9 @@ class IndicatorItem(ChangeLoggedModel):
     # key in tongpin.core.registry.indicators (computed items only)
     indicator = models.CharField(_("indicator"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # manual items: a score from 0 to max_score (shown as 0-100), or a review grade
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.POINTS)
+    max_score = models.DecimalField(_("maximum score"), max_digits=5, decimal_places=1, default=100)
 
     scope_spec = ScopeSpec(org=None)
 
@@ -123,9 +145,10 @@ class AssessmentRun(ChangeLoggedModel):
         return f"{self.system} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
 
 
-class Score(models.Model):
+class Score(ChangeLoggedModel):
     """One organization's value on one item of a run, with the records it was computed from
-    (frozen: later edits of those records do not change a stored score)."""
+    (frozen: later edits of those records do not change a stored score). Manual scores carry
+    the assessor's grade or points, evidence summary and files; their history is the audit."""
 
     run = models.ForeignKey(
         AssessmentRun,
@@ -153,6 +176,10 @@ class Score(models.Model):
         blank=True,
         related_name="+",
     )
+    # manual items: the points as entered (value is them on the 0-100 scale) or the grade
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
+    note = models.TextField(_("evidence summary"), blank=True)
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(org="organization")
@@ -169,3 +196,156 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.item}: {self.value}"
+
+
+class SecretaryReport(ChangeLoggedModel):
+    """A secretary's annual report to the level above (JG-15), kept once per run and
+    organization: the secretary or the assessor enters it, reviewers read it where they grade."""
+
+    run = models.ForeignKey(
+        AssessmentRun,
+        verbose_name=_("assessment run"),
+        on_delete=models.CASCADE,
+        related_name="secretary_reports",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("report"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_spec = ScopeSpec(org="organization")
+
+    class Meta:
+        verbose_name = _("secretary's annual report")
+        verbose_name_plural = _("secretaries' annual reports")
+        ordering = ["run", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "organization"], name="assess_secretary_report_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.run}"
+
+
+class LoopStage(models.TextChoices):
+    """Stages of a closed loop (the same names as core's closed loop, so the item can move
+    onto that mixin without a data change)."""
+
+    DEPLOYED = "deployed", _("Assigned")
+    IMPLEMENTING = "implementing", _("In progress")
+    REPORTED = "reported", _("Reported")
+    VERIFIED = "verified", _("Verified")
+    CLOSED = "closed", _("Closed out")
+
+
+class RectificationItem(ChangeLoggedModel):
+    """A problem found by an assessment (问题整改), rectified by its organization and verified
+    and closed out (销号) by the level above: the run's organization."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="rectification_items",
+    )
+    run = models.ForeignKey(
+        AssessmentRun,
+        verbose_name=_("assessment run"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectification_items",
+    )
+    score = models.ForeignKey(
+        Score,
+        verbose_name=_("score"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rectification_items",
+    )
+    problem = models.TextField(_("problem"))
+    owner = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("responsible person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    measures = models.TextField(_("measures"), blank=True)
+    deadline = models.DateField(_("deadline"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # the closed loop (field names as core's ClosedLoopModel)
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    report_text = models.TextField(_("report"), blank=True)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verification_note = models.TextField(_("verification note"), blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed out on"), null=True, blank=True)
+
+    scope_spec = ScopeSpec(org="organization")
+
+    class Meta:
+        verbose_name = _("rectification item")
+        verbose_name_plural = _("rectification items")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self):
+        return self.problem[:60]
+
+    def loop_organization(self):
+        return self.organization
+
+    def verifying_organization(self):
+        """The level above: the run's organization, or the parent for an item made by hand
+        (or when a branch assessed itself)."""
+        if self.run_id and self.run.organization_id != self.organization_id:
+            return self.run.organization
+        return self.organization.get_parent() or self.organization
+
+    def loop_is_started(self) -> bool:
+        return bool(self.measures)
+
+    @property
+    def loop_stage(self) -> str:
+        if self.closed_on:
+            return LoopStage.CLOSED
+        if self.verified_on:
+            return LoopStage.VERIFIED
+        if self.reported_on:
+            return LoopStage.REPORTED
+        if self.loop_is_started():
+            return LoopStage.IMPLEMENTING
+        return LoopStage.DEPLOYED
+
+    def get_loop_stage_display(self) -> str:
+        return LoopStage(self.loop_stage).label
+
+    def is_overdue(self, today) -> bool:
+        return not self.closed_on and not self.verified_on and self.deadline < today

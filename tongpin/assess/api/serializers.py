@@ -1,6 +1,13 @@
 from rest_framework import serializers
 
-from ..models import AssessmentRun, Score
+from ..models import (
+    AssessmentRun,
+    IndicatorItem,
+    IndicatorSystem,
+    LoopStage,
+    RectificationItem,
+    Score,
+)
 
 
 class AssessmentRunSerializer(serializers.ModelSerializer):
@@ -28,3 +35,68 @@ class ScoreSerializer(serializers.ModelSerializer):
         model = Score
         fields = ["id", "run", "organization", "item", "item_label", "value", "evidence"]
         read_only_fields = fields
+
+
+class IndicatorItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorItem
+        fields = [
+            "id",
+            "parent",
+            "label",
+            "weight",
+            "kind",
+            "indicator",
+            "scale",
+            "max_score",
+            "order",
+        ]
+        read_only_fields = fields
+
+
+class IndicatorSystemSerializer(serializers.ModelSerializer):
+    items = IndicatorItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = IndicatorSystem
+        fields = ["id", "name", "template", "items"]
+        read_only_fields = fields
+
+
+class RectificationItemSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    owner_name = serializers.CharField(source="owner.name", read_only=True, default="")
+    stage = serializers.ChoiceField(choices=LoopStage.choices, source="loop_stage", read_only=True)
+
+    class Meta:
+        model = RectificationItem
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "run",
+            "score",
+            "problem",
+            "owner",
+            "owner_name",
+            "measures",
+            "deadline",
+            "stage",
+            "reported_on",
+            "report_text",
+            "verified_on",
+            "verification_note",
+            "returned_on",
+            "closed_on",
+        ]
+        read_only_fields = fields
+
+
+class LoopReportSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class VerifySerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")

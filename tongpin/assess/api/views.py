@@ -1,11 +1,21 @@
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from tongpin.core.access import IsDomainUser
 from tongpin.core.api import RestrictedReadOnlyViewSet
 
-from .. import services
-from ..models import Score
-from .serializers import AssessmentRunSerializer, ScoreSerializer
+from .. import rectification, services
+from ..models import IndicatorSystem, Score
+from .serializers import (
+    AssessmentRunSerializer,
+    IndicatorSystemSerializer,
+    LoopReportSerializer,
+    RectificationItemSerializer,
+    ScoreSerializer,
+    VerifySerializer,
+)
 
 
 class AssessmentRunViewSet(viewsets.ReadOnlyModelViewSet):
@@ -25,3 +35,56 @@ class ScoreViewSet(RestrictedReadOnlyViewSet):
     queryset = Score.objects.select_related("item").order_by("run", "organization__path", "item")
     serializer_class = ScoreSerializer
     filterset_fields = ["run", "organization"]
+
+
+class IndicatorSystemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicator systems with their items (agency-wide definitions, no organization's data)."""
+
+    permission_classes = [IsDomainUser]
+    serializer_class = IndicatorSystemSerializer
+    queryset = IndicatorSystem.objects.prefetch_related("items").order_by("pk")
+
+
+class RectificationItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rectification items the caller reads, with the closed loop's actions: the branch reports,
+    the level above verifies and closes out (销号)."""
+
+    permission_classes = [IsDomainUser]
+    serializer_class = RectificationItemSerializer
+    filterset_fields = ["organization", "run"]
+
+    def get_queryset(self):
+        return rectification.visible_items(self.request.user).order_by("deadline", "pk")
+
+    def _done(self, item):
+        return Response(self.get_serializer(item).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=LoopReportSerializer, responses={200: RectificationItemSerializer})
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        item = self.get_object()
+        payload = LoopReportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        rectification.report(
+            item,
+            user=request.user,
+            text=payload.validated_data["text"],
+            files=request.FILES.getlist("files"),
+        )
+        return self._done(item)
+
+    @extend_schema(request=VerifySerializer, responses={200: RectificationItemSerializer})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        item = self.get_object()
+        payload = VerifySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        rectification.verify(item, user=request.user, **payload.validated_data)
+        return self._done(item)
+
+    @extend_schema(request=None, responses={200: RectificationItemSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        item = self.get_object()
+        rectification.close(item, user=request.user)
+        return self._done(item)
