@@ -327,7 +327,7 @@ class RectificationItem(ChangeLoggedModel):
         (or when a branch assessed itself)."""
         if self.run_id and self.run.organization_id != self.organization_id:
             return self.run.organization
-        return self.organization.get_parent() or self.organization
+        return Organization.objects.get_parent(self.organization) or self.organization
 
     def loop_is_started(self) -> bool:
         return bool(self.measures)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongpin.core.scoping import VIEW, can_reach
+from tongpin.orgs.models import Organization
 
 from .models import AssessmentRun, LoopStage, RectificationItem, Score
 
@@ -41,7 +42,9 @@ def may_create_for(user, organization, run: AssessmentRun | None = None) -> bool
     """Items are raised by the level that assessed (or above the organization)."""
     from .services import is_assessed_side
 
-    verifier = run.organization if run else (organization.get_parent() or organization)
+    verifier = (
+        run.organization if run else (Organization.objects.get_parent(organization) or organization)
+    )
     return can_reach(user, verifier) and not is_assessed_side(user, organization)
 
 
