@@ -8,12 +8,18 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from tongpin.core.registry import NavEntry, navigation, scope_contributors
+        from tongpin.core.registry import (
+            NavEntry,
+            navigation,
+            organization_users,
+            scope_contributors,
+        )
 
         from .models import PlatformRole
-        from .scopes import role_scope
+        from .scopes import organization_role_holders, role_scope
 
         scope_contributors.register("accounts.roles", role_scope)
+        organization_users.register("accounts.roles", organization_role_holders)
 
         # one page set per platform role (三员分立); the audit pages live in core
         def acts_as(role):

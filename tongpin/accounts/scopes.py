@@ -9,6 +9,8 @@
 | platform administrators | no domain data (least privilege) | nothing |
 """
 
+from django.db.models import Q
+
 from tongpin.core.scoping import CHANGE, Scope
 
 from .models import Role
@@ -42,3 +44,21 @@ def role_scope(user, action: str) -> Scope:
         public_org_paths=frozenset(public_paths),
         department_ids=frozenset(departments),
     )
+
+
+def organization_role_holders(organization) -> list:
+    """Active accounts acting for ``organization``: its secretaries and committee members, and
+    for the top of the tree the agency committee staff (core.loops notifies them)."""
+    from .models import RoleAssignment
+
+    condition = Q(
+        role__in=[Role.BRANCH_SECRETARY, Role.COMMITTEE_MEMBER], organization=organization
+    )
+    if organization.depth == 1:
+        condition |= Q(role=Role.AGENCY_STAFF)
+    return [
+        assignment.user
+        for assignment in RoleAssignment.objects.filter(condition, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    ]

@@ -85,3 +85,29 @@ search_sources = Registry("search_sources")
 # evidence a list of (content type label, object id, text). Assessment iterates it (never logins,
 # page views, time online, points, likes or check-ins: rules.md, 为基层减负).
 indicators = Registry("indicators")
+
+# Who acts for an organization: key -> ``users(organization) -> iterable of users`` holding a
+# role on it (the accounts app: its secretaries and committee members; for the top organization
+# also the agency committee staff). The closed loop (core.loops) notifies them.
+organization_users = Registry("organization_users")
+
+
+@dataclass(frozen=True)
+class SupervisionRow:
+    """One item on the supervision page (督办) from any module: overdue, or awaiting the
+    verification of the user's level."""
+
+    kind: str  # what it is, e.g. "党建任务", "整改问题" (translated label)
+    title: str
+    organization: object  # orgs.Organization acting on the item
+    deadline: object  # datetime.date or None
+    stage: str  # stage or state label, shown as is
+    url: str = ""
+    overdue: bool = False
+    awaiting_verification: bool = False
+
+
+# Supervision sources: key -> ``rows(user, today) -> list[SupervisionRow]`` of items the user
+# reaches that are overdue or await their verification. Work's supervision page lists them all,
+# so a new module's items (rectification, complaints) appear there without editing work.
+supervision_sources = Registry("supervision_sources")

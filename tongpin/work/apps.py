@@ -21,9 +21,9 @@ class WorkConfig(AppConfig):
     verbose_name = _("Party and business work")
 
     def ready(self):
-        from tongpin.core.registry import NavEntry, demo_loaders, navigation
+        from tongpin.core.registry import NavEntry, demo_loaders, navigation, supervision_sources
 
-        from . import demo, sources  # noqa: F401  (sources: registers this app's evidence)
+        from . import demo, services, sources  # noqa: F401  (sources: this app's evidence)
 
         entries = [
             ("work.plan", _("Yearly plan"), "work:plan", "kanban", _domain_user),
@@ -47,4 +47,5 @@ class WorkConfig(AppConfig):
                 NavEntry(label=label, url_name=url_name, icon=icon, order=order, visible=visible),
             )
         demo_loaders.register("work", demo.load)
+        supervision_sources.register("work.party_tasks", services.supervision_rows)
         __import__(f"{self.name}.indicators", fromlist=["_"]).register()  # for assessment

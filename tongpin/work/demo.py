@@ -161,6 +161,11 @@ def _ago(today, n) -> datetime.date:
     return today - datetime.timedelta(days=n)
 
 
+def _closed_on(day):
+    """A task of the organization's own, done that day: reported and closed (closed loop)."""
+    return {"completed_on": day, "reported_on": day, "closed_on": day}
+
+
 def _last_year(rng, year, departments, branches, secretaries):
     """Last year's plan, all of it done: goals reached and branch tasks closed (bulk, fast)."""
     from simple_history.utils import bulk_create_with_history
@@ -210,7 +215,7 @@ def _last_year(rng, year, departments, branches, secretaries):
                         owner=owner,
                         deadline=deadline,
                         progress=100,
-                        completed_on=deadline - datetime.timedelta(days=rng.randrange(1, 20)),
+                        **_closed_on(deadline - datetime.timedelta(days=rng.randrange(1, 20))),
                     )
                 )
                 wanted.append(None if unlinked else goal)
@@ -454,20 +459,27 @@ def load(*, today, seed):
     rng.shuffle(pool)
     done_ids = {c.pk for c in pool[: DEPLOYED_DONE - 1]}
     done_ids |= {c.pk for c in children if c.organization_id == office.pk}
+    # two more branches reported completion and await the committee's verification (闭环)
+    reported_ids = {c.pk for c in pool[DEPLOYED_DONE - 1 : DEPLOYED_DONE + 1]}
     for child in children:
         author = users_by_member.get(child.owner_id) or staff
-        if child.pk in done_ids:
+        if child.pk in done_ids | reported_ids:
             linked = ""
             if child.organization_id == office.pk:
                 linked = f"work.task:{office_theme_day.pk}"
+            reported_on = _ago(today, rng.randrange(11, 30))
             services.report_progress(
                 child,
                 user=author if services.can_report(author, child) else staff,
                 progress=100,
                 text="召开支部党员大会专题学习，结合本处室重点工作开展研讨。",
                 linked=linked,
-                reported_on=_ago(today, rng.randrange(11, 30)),
+                reported_on=reported_on if child.pk in done_ids else _ago(today, 3),
             )
+            if child.pk in done_ids:  # verified and closed by the committee a few days later
+                checked_on = reported_on + datetime.timedelta(days=3)
+                services.verify_task(child, user=staff, passed=True, today=checked_on)
+                services.close_task(child, user=staff, today=checked_on)
         elif rng.random() < 0.5:
             services.report_progress(
                 child,

@@ -26,6 +26,7 @@ from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tongpin.core.loops import ClosedLoopModel, organization_users
 from tongpin.core.models import ChangeLoggedModel, ScopedQuerySet
 from tongpin.core.scoping import CHANGE, ScopeSpec, restrict, scope_of
 
@@ -70,11 +71,16 @@ def due_soon_days() -> int:
     return int(settings.TONGPIN.get("WORK_DUE_SOON_DAYS", 14))
 
 
-def state_case(today: datetime.date, started: Q) -> Case:
-    """The derived state as one SQL expression, so lists filter and count by it."""
+def state_case(today: datetime.date, started: Q, reported: Q | None = None) -> Case:
+    """The derived state as one SQL expression, so lists filter and count by it.
+
+    ``reported``: completion reported and awaiting the upper level's verification (closed
+    loop): no longer overdue for the acting organization, whatever the deadline."""
     soon = today + datetime.timedelta(days=due_soon_days())
+    waiting = [] if reported is None else [When(reported, then=Value(WorkState.IN_PROGRESS.value))]
     return Case(
         When(completed_on__isnull=False, then=Value(WorkState.DONE.value)),
+        *waiting,
         When(deadline__lt=today, then=Value(WorkState.OVERDUE.value)),
         When(deadline__lte=soon, then=Value(WorkState.DUE_SOON.value)),
         When(started, then=Value(WorkState.IN_PROGRESS.value)),
@@ -83,10 +89,12 @@ def state_case(today: datetime.date, started: Q) -> Case:
     )
 
 
-def derive_state(today, *, completed_on, deadline, started: bool) -> str:
+def derive_state(today, *, completed_on, deadline, started: bool, reported: bool = False) -> str:
     """The same rule as :func:`state_case`, for one object in Python."""
     if completed_on is not None:
         return WorkState.DONE
+    if reported:
+        return WorkState.IN_PROGRESS
     if deadline < today:
         return WorkState.OVERDUE
     if deadline <= today + datetime.timedelta(days=due_soon_days()):
@@ -105,6 +113,7 @@ class StatefulMixin:
             completed_on=self.completed_on,
             deadline=self.deadline,
             started=self.is_started,
+            reported=getattr(self, "reported_on", None) is not None,
         )
 
     @property
@@ -286,11 +295,22 @@ class GoalMeasurement(ChangeLoggedModel):
 
 class TaskQuerySet(ScopedQuerySet):
     def with_state(self, today):
-        return self.annotate(state_value=state_case(today, Q(progress__gt=0)))
+        return self.annotate(
+            state_value=state_case(today, Q(progress__gt=0), Q(reported_on__isnull=False))
+        )
+
+    def with_loop_stage(self):
+        return self.annotate(loop_stage_value=PartyTask.loop_stage_case())
 
 
-class PartyTask(StatefulMixin, ChangeLoggedModel):
-    """A party-building task of one organization, serving business goals."""
+class PartyTask(StatefulMixin, ClosedLoopModel, ChangeLoggedModel):
+    """A party-building task of one organization, serving business goals.
+
+    It goes through the closed loop (core.loops): a deployed task's completion is reported to,
+    verified and closed (销号) by the organization that deployed it (一级抓一级); a task of the
+    organization's own is closed when it reports 100 %. ``completed_on`` (done, read by roll-ups,
+    states, reminders and assessment) is set when the task is closed and equals ``closed_on``.
+    """
 
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -368,6 +388,55 @@ class PartyTask(StatefulMixin, ChangeLoggedModel):
     @property
     def is_started(self) -> bool:
         return self.progress > 0
+
+    # ---- the closed loop (core.loops) ----
+
+    def loop_organization(self):
+        return self.organization
+
+    def verifying_organization(self):
+        return self.parent.organization if self.parent_id else None
+
+    def loop_is_started(self) -> bool:
+        return self.progress > 0
+
+    @classmethod
+    def loop_started_condition(cls) -> Q:
+        return Q(progress__gt=0)
+
+    def loop_may_report(self, user) -> bool:
+        from .services import can_report
+
+        return can_report(user, self)
+
+    def loop_owner_users(self) -> list:
+        if self.owner_id and self.owner.user_id and self.owner.user.is_active:
+            return [self.owner.user]
+        return organization_users(self.organization)
+
+    def loop_verifier_users(self) -> list:
+        if not self.parent_id:
+            return []
+        parent = self.parent
+        if parent.owner_id and parent.owner.user_id and parent.owner.user.is_active:
+            return [parent.owner.user]
+        return organization_users(parent.organization)
+
+    def loop_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("work:task_detail", args=[self.pk])
+
+    def loop_title(self) -> str:
+        return self.title
+
+    def loop_saved(self, action: str, today) -> None:
+        if action == "report":
+            self.progress = 100  # reporting completion means the work is all done
+        elif action == "close":
+            self.completed_on = self.closed_on
+        elif action == "return":
+            self.completed_on = None
 
 
 class TaskGoalLink(ChangeLoggedModel):

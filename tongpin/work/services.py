@@ -25,10 +25,13 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from tongpin.accounts.models import Role, RoleAssignment
+from tongpin.core import loops
 from tongpin.core.audit import record_event
+from tongpin.core.loops import LoopStage
 from tongpin.core.models import AuditEvent
+from tongpin.core.registry import SupervisionRow, supervision_sources
 from tongpin.core.scoping import CHANGE, VIEW, can_reach, require_reach, scope_of
-from tongpin.core.services import attach, notify
+from tongpin.core.services import attach, attachments_of, notify
 from tongpin.members.models import CommitteePost, Member
 from tongpin.orgs.models import Department, Organization, OrgKind
 
@@ -543,31 +546,61 @@ class Rollup:
     total: int = 0
     done: int = 0
     overdue: int = 0
+    # deployed children per closed-loop stage (core.loops.LoopStage value -> count)
+    stages: dict = field(default_factory=dict)
 
     @property
     def percent(self) -> int:
         return round(self.done * 100 / self.total) if self.total else 0
 
+    @property
+    def stage_counts(self) -> list[tuple]:
+        """(stage, count) in loop order, for the page."""
+        return [(stage, self.stages.get(stage.value, 0)) for stage in LoopStage]
+
+    @property
+    def awaiting_verification(self) -> int:
+        return self.stages.get(LoopStage.REPORTED.value, 0)
+
+    @property
+    def verified(self) -> int:
+        return self.stages.get(LoopStage.VERIFIED.value, 0)
+
 
 def rollups(task_ids, today: datetime.date) -> dict[int, Rollup]:
-    """Deployed children per parent task, done and overdue: one aggregate query for a page.
+    """Deployed children per parent task, done, overdue and per loop stage: one aggregate query
+    for a page. Overdue: past the deadline and neither done nor reported (a report awaiting the
+    upper level's verification is the upper level's to move).
 
     ``task_ids``: ids, or a queryset of ids (a subquery: long IN lists are slow to build)."""
     if not isinstance(task_ids, QuerySet):  # a subquery stays one query, without a long IN list
         task_ids = list(task_ids)
         if not task_ids:
             return {}
+    per_stage = {
+        f"stage_{stage.value}": Count("pk", filter=Q(stage=stage.value)) for stage in LoopStage
+    }
     rows = (
         PartyTask.objects.filter(parent_id__in=task_ids)
+        .annotate(stage=PartyTask.loop_stage_case())
         .values("parent_id")
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=Q(completed_on__isnull=False)),
-            overdue=Count("pk", filter=Q(completed_on__isnull=True, deadline__lt=today)),
+            overdue=Count(
+                "pk",
+                filter=Q(completed_on__isnull=True, reported_on__isnull=True, deadline__lt=today),
+            ),
+            **per_stage,
         )
     )
     return {
-        row["parent_id"]: Rollup(total=row["total"], done=row["done"], overdue=row["overdue"])
+        row["parent_id"]: Rollup(
+            total=row["total"],
+            done=row["done"],
+            overdue=row["overdue"],
+            stages={stage.value: row[f"stage_{stage.value}"] for stage in LoopStage},
+        )
         for row in rows
     }
 
@@ -585,7 +618,10 @@ def report_progress(
 ) -> ProgressUpdate:
     """Progress with evidence: text, attachments and/or a record already in the system.
 
-    At 100 % the task is done (as of the report); a later lower figure reopens it.
+    At 100 % a task of the organization's own is done and closed (as of the report); a later
+    lower figure reopens it. A deployed task at 100 % is reported complete (报告): it waits for
+    the deploying level to verify and close it (core.loops), and takes no further progress until
+    that level sends it back.
     """
     if not can_report(user, task):
         raise PermissionDenied
@@ -596,6 +632,12 @@ def report_progress(
         )
     if not 0 <= int(progress) <= 100:
         raise ValidationError({"progress": _("Progress is between 0 and 100.")})
+    deployed = task.verifying_organization() is not None
+    if deployed and task.loop_stage not in (LoopStage.DEPLOYED, LoopStage.IMPLEMENTING):
+        raise ValidationError(
+            _("The completion is reported and awaits verification by %(org)s.")
+            % {"org": task.verifying_organization()}
+        )
     update = ProgressUpdate(
         task=task,
         reported_on=reported_on,
@@ -614,12 +656,64 @@ def report_progress(
     for uploaded in files:
         attach(update, uploaded, user=user)
     task.progress = progress
+    if progress == 100 and deployed:
+        task.save()
+        # the update's text and evidence are the report (报告)
+        loops.report(task, user=user, text=_report_text(update), today=reported_on)
+        return update
     if progress == 100 and task.completed_on is None:
-        task.completed_on = reported_on
+        task.completed_on = task.reported_on = task.closed_on = reported_on
+        task.report_text = _report_text(update)
     elif progress < 100:
-        task.completed_on = None
+        task.completed_on = task.reported_on = task.closed_on = None
     task.save()
     return update
+
+
+def _report_text(update: ProgressUpdate) -> str:
+    """The completion report's words: the update's text, else what its evidence is."""
+    if update.text:
+        return update.text
+    names = [a.name for a in attachments_of(update)]
+    if update.linked_label:
+        names.append(update.linked_label)
+    return _("Evidence: %(items)s") % {"items": "、".join(names)}
+
+
+@transaction.atomic
+@site_language
+def report_completion(task: PartyTask, *, user, text: str, files=(), linked: str = "", today=None):
+    """报告完成: a progress update at 100 % (for a deployed task: reported, awaiting verification)."""
+    return report_progress(
+        task, user=user, progress=100, text=text, files=files, linked=linked, reported_on=today
+    )
+
+
+@transaction.atomic
+def verify_task(task: PartyTask, *, user, passed: bool, note: str = "", today=None) -> PartyTask:
+    """核验 by the deploying level: passed, or sent back with a note (back to 落实)."""
+    return loops.verify(task, user=user, passed=passed, note=note, today=today)
+
+
+@transaction.atomic
+def close_task(task: PartyTask, *, user, today=None) -> PartyTask:
+    """销号 of a verified deployed task (or a reported task of the organization's own)."""
+    return loops.close(task, user=user, today=today)
+
+
+@transaction.atomic
+def close_verified_children(task: PartyTask, *, user, today=None) -> list[PartyTask]:
+    """Batch 销号: every verified child of ``task``."""
+    require_reach(user, task.organization, CHANGE)
+    children = list(
+        task.children.with_loop_stage()
+        .filter(loop_stage_value=LoopStage.VERIFIED)
+        .select_related("parent__organization", "organization")
+        .order_by("organization__path")
+    )
+    if not children:
+        raise ValidationError(_("No deployed task is verified and waiting to be closed."))
+    return [loops.close(child, user=user, today=today) for child in children]
 
 
 # ---- the disconnect (两张皮) view --------------------------------------------------------------
@@ -724,6 +818,70 @@ def supervised_tasks(user, today: datetime.date):
         .filter(state_value__in=[WorkState.OVERDUE, WorkState.DUE_SOON])
         .select_related("organization", "owner", "parent__organization")
         .order_by("deadline", "organization__path", "pk")
+    )
+
+
+def awaiting_verification(user):
+    """Deployed tasks whose completion is reported and waits for the user's level to verify it
+    (the user may change the task it was deployed from), or verified and waiting for 销号."""
+    return (
+        PartyTask.objects.restrict(user)
+        .with_loop_stage()
+        .filter(
+            loop_stage_value__in=[LoopStage.REPORTED, LoopStage.VERIFIED],
+            parent__in=PartyTask.objects.restrict(user, CHANGE).values("pk"),
+        )
+        .select_related("organization", "owner", "parent__organization")
+        .order_by("reported_on", "organization__path", "pk")
+    )
+
+
+def supervision_rows(user, today: datetime.date) -> list[SupervisionRow]:
+    """Work's party tasks as a supervision source (core.registry.supervision_sources): overdue
+    ones and those awaiting the user's verification."""
+    kind = _("Party task")
+    rows = []
+    for task in supervised_tasks(user, today).filter(state_value=WorkState.OVERDUE):
+        rows.append(
+            SupervisionRow(
+                kind=kind,
+                title=task.title,
+                organization=task.organization,
+                deadline=task.deadline,
+                stage=str(task.loop_stage.label),
+                url=reverse("work:task_detail", args=[task.pk]),
+                overdue=True,
+            )
+        )
+    for task in awaiting_verification(user):
+        rows.append(
+            SupervisionRow(
+                kind=kind,
+                title=task.title,
+                organization=task.organization,
+                deadline=task.deadline,
+                stage=str(task.loop_stage.label),
+                url=reverse("work:task_detail", args=[task.pk]),
+                awaiting_verification=task.loop_stage == LoopStage.REPORTED,
+            )
+        )
+    return rows
+
+
+def other_supervision_rows(user, today: datetime.date, organization=None) -> list[SupervisionRow]:
+    """Rows of every other module registered in core.registry.supervision_sources (problems
+    to rectify, complaints, …), within ``organization``'s subtree if given."""
+    rows = []
+    for key, source in supervision_sources:
+        if key.startswith("work."):
+            continue  # this app's own items have their own tables on the page
+        for row in source(user, today):
+            if organization is None or row.organization.path.startswith(organization.path):
+                rows.append(row)
+    far_future = datetime.date.max
+    return sorted(
+        rows,
+        key=lambda row: (not row.awaiting_verification, row.deadline or far_future, row.title),
     )
 
 

@@ -770,10 +770,21 @@ def _supervision_items(request):
     return organization, list(tasks), list(goals)
 
 
+def _verification_items(request, organization):
+    """Deployed tasks awaiting the user's verification or 销号, and other modules' rows."""
+    today = timezone.localdate()
+    waiting = services.awaiting_verification(request.user)
+    if organization is not None:
+        waiting = waiting.filter(organization__path__startswith=organization.path)
+    others = services.other_supervision_rows(request.user, today, organization)
+    return list(waiting), others
+
+
 @domain_view
 @require_GET
 def supervision(request):
     organization, tasks, goals = _supervision_items(request)
+    waiting, others = _verification_items(request, organization)
     levels = services.level_summary(tasks)
     groups = defaultdict(list)
     for task in tasks:
@@ -798,6 +809,10 @@ def supervision(request):
             + sum(1 for g in goals if g.state == WorkState.DUE_SOON),
             "can_remind": services.has_change_scope(request.user),
             "due_soon_days": due_soon_days(),
+            "waiting": waiting,
+            "awaiting_count": sum(1 for t in waiting if t.awaiting_verification)
+            + sum(1 for row in others if row.awaiting_verification),
+            "others": others,
         },
     )
 
@@ -805,7 +820,8 @@ def supervision(request):
 @domain_view
 @require_GET
 def supervision_export(request):
-    _organization, tasks, goals = _supervision_items(request)
+    organization, tasks, goals = _supervision_items(request)
+    waiting, others = _verification_items(request, organization)
     rows = [
         [
             _("Party task"),
@@ -830,6 +846,31 @@ def supervision_export(request):
             g.state_label,
         ]
         for g in goals
+    ]
+    rows += [
+        [
+            _("Party task"),
+            OrgKind(t.organization.kind).label,
+            t.organization.name,
+            t.title,
+            t.owner.name if t.owner_id else "",
+            t.deadline,
+            f"{t.progress}%",
+            t.loop_stage_label,
+        ]
+        for t in waiting
+    ] + [
+        [
+            row.kind,
+            OrgKind(row.organization.kind).label,
+            row.organization.name,
+            row.title,
+            "",
+            row.deadline,
+            "",
+            row.stage,
+        ]
+        for row in others
     ]
     return export_xlsx(
         request,

@@ -57,16 +57,27 @@ def test_rollup_counts_done_and_overdue_in_one_query(
 ):
     task = new_task(root, "滚动汇总任务", days=5)
     children = services.deploy_task(task, user=demo_user("dangwei"), targets=_branches())
+    dangwei = demo_user("dangwei")
     for child in children[:18]:
-        services.report_progress(child, user=demo_user("dangwei"), progress=100, text="完成")
+        services.report_progress(child, user=dangwei, progress=100, text="完成")
     # three branches get an earlier deadline that has passed
     for child in children[18:21]:
         child.deadline = today - datetime.timedelta(days=1)
         child.save()
+    # reported, not done: the committee has yet to verify and close (闭环)
+    rollup = services.rollups([task.pk], today)[task.pk]
+    assert (rollup.done, rollup.awaiting_verification) == (0, 18)
+    for child in children[:18]:
+        services.verify_task(child, user=dangwei, passed=True)
+    assert services.rollups([task.pk], today)[task.pk].verified == 18
+    services.close_verified_children(task, user=dangwei)
     with django_assert_num_queries(1):
         rollup = services.rollups([task.pk], today)[task.pk]
     assert (rollup.total, rollup.done, rollup.overdue) == (25, 18, 3)
     assert rollup.percent == 72
+    assert dict(rollup.stages) == {
+        "deployed": 7, "implementing": 0, "reported": 0, "verified": 0, "closed": 18
+    }  # fmt: skip
 
 
 def test_the_parent_sees_the_rollup_on_its_plan_and_a_child_only_its_own(client_as, root, org):
@@ -178,6 +189,11 @@ def test_a_cascade_two_levels_down_stays_linked_and_rolls_up_per_level(
     # the office's copy serves the committee's goal through two deployments
     assert not services.unlinked_tasks(PartyTask.objects.filter(pk=leaf.pk)).exists()
     services.report_progress(leaf, user=demo_user("shuji"), progress=100, text="完成")
+    # the 总支 that deployed it verifies and closes it (一级抓一级), not the committee
+    with pytest.raises(PermissionDenied):
+        services.verify_task(leaf, user=demo_user("shuji"), passed=True)
+    services.verify_task(leaf, user=demo_user("zongzhi"), passed=True)
+    services.close_task(leaf, user=demo_user("zongzhi"))
     rollups = services.rollups([task.pk, middle.pk], timezone_today())
     assert (rollups[middle.pk].done, rollups[middle.pk].total) == (1, 1)
     assert (rollups[task.pk].done, rollups[task.pk].total) == (0, 1)  # the 总支 itself is open

@@ -13,7 +13,7 @@ PAGES = {
     "/work/leader/": 15,
     "/work/tasks/export/": 14,  # + the goal titles of all tasks, one query
     "/work/goals/export/": 13,
-    "/work/supervision/export/": 13,
+    "/work/supervision/export/": 15,  # + tasks awaiting verification (closed loop)
     "/work/responsibility/export/": 13,
 }
 

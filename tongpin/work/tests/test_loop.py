@@ -1,0 +1,194 @@
+"""The closed loop (core.loops) on party tasks: 部署 → 落实 → 报告 → 核验 → 销号."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tongpin.core import loops
+from tongpin.core.loops import LoopStage
+from tongpin.core.models import Notification
+from tongpin.work import services
+from tongpin.work.models import PartyTask, WorkState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deployed(new_task, demo_user, root, org):
+    """A committee task deployed to the office branch (shuji's): the branch's copy."""
+    parent = new_task(root, "闭环测试任务")
+    (child,) = services.deploy_task(
+        parent, user=demo_user("dangwei"), targets=[org("办公室党支部")]
+    )
+    return child
+
+
+def stage_in_sql(task) -> str:
+    return PartyTask.objects.with_loop_stage().get(pk=task.pk).loop_stage
+
+
+def test_the_whole_loop_of_a_deployed_task(deployed, demo_user, today):
+    shuji, dangwei = demo_user("shuji"), demo_user("dangwei")
+    assert deployed.loop_stage == LoopStage.DEPLOYED == stage_in_sql(deployed)
+    assert deployed.verifying_organization() == deployed.parent.organization
+
+    services.report_progress(deployed, user=shuji, progress=40, text="已召开支委会部署")
+    assert deployed.loop_stage == LoopStage.IMPLEMENTING == stage_in_sql(deployed)
+
+    loops.report(deployed, user=shuji, text="全部完成，见附件", today=today)
+    assert deployed.loop_stage == LoopStage.REPORTED == stage_in_sql(deployed)
+    assert deployed.reported_on == today and deployed.progress == 100
+    assert deployed.completed_on is None  # not done until the committee closes it
+
+    loops.verify(deployed, user=dangwei, passed=True, note="材料齐全", today=today)
+    assert deployed.loop_stage == LoopStage.VERIFIED == stage_in_sql(deployed)
+    assert deployed.verified_by == dangwei
+
+    loops.close(deployed, user=dangwei, today=today)
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.CLOSED == stage_in_sql(deployed)
+    assert deployed.closed_on == deployed.completed_on == today
+    assert deployed.compute_state(today) == WorkState.DONE
+    # the change history names who acted at each step
+    users = [row.history_user for row in deployed.history.order_by("history_id")]
+    assert users[-3:] == [shuji, dangwei, dangwei]
+
+
+def test_a_returned_report_goes_back_to_implementing_and_the_branch_is_told(
+    deployed, demo_user, today
+):
+    shuji, dangwei = demo_user("shuji"), demo_user("dangwei")
+    loops.report(deployed, user=shuji, text="已完成", today=today)
+    with pytest.raises(ValidationError):
+        loops.verify(deployed, user=dangwei, passed=False, note="  ", today=today)
+    loops.verify(deployed, user=dangwei, passed=False, note="缺少会议记录", today=today)
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.IMPLEMENTING == stage_in_sql(deployed)
+    assert deployed.returned_on == today and deployed.reported_on is None
+    assert deployed.verification_note == "缺少会议记录"
+    assert Notification.objects.filter(
+        recipient=shuji, url=f"/work/tasks/{deployed.pk}/", title__contains="闭环测试任务"
+    ).exists()
+    # reported again, it waits for verification again
+    loops.report(deployed, user=shuji, text="补充了会议记录", today=today)
+    assert stage_in_sql(deployed) == LoopStage.REPORTED
+
+
+def test_the_verifying_level_is_told_of_a_report(deployed, demo_user, today):
+    loops.report(deployed, user=demo_user("shuji"), text="已完成", today=today)
+    # the parent task has no responsible person: the committee's people are told
+    assert Notification.objects.filter(
+        recipient=demo_user("dangwei"), url=f"/work/tasks/{deployed.pk}/"
+    ).exists()
+
+
+def test_only_the_assigning_level_verifies_and_closes(deployed, demo_user, today):
+    shuji = demo_user("shuji")
+    loops.report(deployed, user=shuji, text="已完成", today=today)
+    # the branch that acted cannot verify its own report, nor can anyone outside the tree above
+    for username in ("shuji", "shuji2", "lingdao", "dangyuan"):
+        with pytest.raises(PermissionDenied):
+            loops.verify(deployed, user=demo_user(username), passed=True, today=today)
+    assert not loops.may_verify(deployed, shuji)
+    assert loops.may_verify(deployed, demo_user("dangwei"))
+    loops.verify(deployed, user=demo_user("dangwei"), passed=True, today=today)
+    with pytest.raises(PermissionDenied):
+        loops.close(deployed, user=shuji, today=today)
+
+
+def test_wrong_stage_is_refused_in_words(deployed, demo_user, today):
+    shuji, dangwei = demo_user("shuji"), demo_user("dangwei")
+    with pytest.raises(ValidationError):  # nothing reported yet
+        loops.verify(deployed, user=dangwei, passed=True, today=today)
+    with pytest.raises(ValidationError):  # not verified yet
+        loops.close(deployed, user=dangwei, today=today)
+    with pytest.raises(ValidationError):  # a report needs words
+        loops.report(deployed, user=shuji, text=" ", today=today)
+    loops.report(deployed, user=shuji, text="已完成", today=today)
+    with pytest.raises(ValidationError):  # already reported
+        loops.report(deployed, user=shuji, text="再次报告", today=today)
+    with pytest.raises(ValidationError):  # progress waits for the verification
+        services.report_progress(deployed, user=shuji, progress=50, text="x")
+    with pytest.raises(PermissionDenied):  # another branch
+        loops.report(deployed, user=demo_user("shuji2"), text="x", today=today)
+
+
+def test_a_task_of_the_organizations_own_closes_itself(new_task, demo_user, org, today):
+    shuji = demo_user("shuji")
+    task = new_task(org("办公室党支部"), user="shuji")
+    assert task.verifying_organization() is None
+    loops.report(task, user=shuji, text="已完成", today=today)
+    with pytest.raises(ValidationError):  # nobody above verifies it
+        loops.verify(task, user=demo_user("dangwei"), passed=True, today=today)
+    loops.close(task, user=shuji, today=today)
+    assert task.loop_stage == LoopStage.CLOSED and task.completed_on == today
+
+
+def test_100_percent_on_a_deployed_task_is_a_report_not_done(deployed, demo_user, today):
+    services.report_progress(deployed, user=demo_user("shuji"), progress=100, text="全部完成")
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.REPORTED
+    assert deployed.report_text == "全部完成" and deployed.completed_on is None
+
+
+def test_100_percent_on_an_own_task_closes_it_and_a_lower_figure_reopens(
+    new_task, demo_user, org, today
+):
+    shuji = demo_user("shuji")
+    task = new_task(org("办公室党支部"), user="shuji")
+    services.report_progress(task, user=shuji, progress=100, text="完成")
+    task.refresh_from_db()
+    assert task.loop_stage == LoopStage.CLOSED and task.completed_on == today
+    services.report_progress(task, user=shuji, progress=80, text="还需补充")
+    task.refresh_from_db()
+    assert task.loop_stage == LoopStage.IMPLEMENTING and task.completed_on is None
+
+
+def test_reported_on_time_is_not_overdue(deployed, demo_user, today):
+    loops.report(deployed, user=demo_user("shuji"), text="已完成", today=today)
+    later = deployed.deadline + datetime.timedelta(days=10)
+    assert deployed.compute_state(later) == WorkState.IN_PROGRESS
+    annotated = PartyTask.objects.with_state(later).get(pk=deployed.pk)
+    assert annotated.state == WorkState.IN_PROGRESS
+
+
+def test_supervision_lists_reports_awaiting_the_levels_verification(
+    client_as, deployed, demo_user, today
+):
+    loops.report(deployed, user=demo_user("shuji"), text="已完成", today=today)
+    html = client_as("dangwei").get("/work/supervision/").content.decode()
+    assert 'data-testid="awaiting-verification"' in html
+    assert f"/work/tasks/{deployed.pk}/" in html
+    # the branch that reported has nothing to verify
+    html = client_as("shuji").get("/work/supervision/").content.decode()
+    assert 'data-testid="awaiting-verification"' not in html
+
+
+def test_supervision_shows_rows_of_other_registered_modules(client_as, demo_user, root, today):
+    from tongpin.core.registry import SupervisionRow, supervision_sources
+
+    def rows(user, day):
+        return [
+            SupervisionRow(
+                kind="整改问题",
+                title="会议记录不规范",
+                organization=root,
+                deadline=day,
+                stage="落实",
+                url="/elsewhere/1/",
+                overdue=True,
+            )
+        ]
+
+    supervision_sources.register("test.rectification", rows)
+    try:
+        html = client_as("dangwei").get("/work/supervision/").content.decode()
+    finally:
+        del supervision_sources.items["test.rectification"]
+    assert 'data-testid="supervised-others"' in html
+    assert "会议记录不规范" in html and "/elsewhere/1/" in html
+    # work's own source feeds the registry too (a reported deployed copy awaits the committee)
+    own = dict(supervision_sources)["work.party_tasks"](demo_user("dangwei"), today)
+    assert any(row.awaiting_verification for row in own)
+    assert any(row.overdue for row in own)
