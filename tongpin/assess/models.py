@@ -5,9 +5,11 @@ in, rules.md 为基层减负); people are never ranked."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tongpin.core.loops import ClosedLoopModel, organization_users
 from tongpin.core.models import ChangeLoggedModel, ScopedManager
 from tongpin.core.scoping import ScopeSpec
 from tongpin.orgs.models import Organization
@@ -237,20 +239,9 @@ class SecretaryReport(ChangeLoggedModel):
         return f"{self.organization} {self.run}"
 
 
-class LoopStage(models.TextChoices):
-    """Stages of a closed loop (the same names as core's closed loop, so the item can move
-    onto that mixin without a data change)."""
-
-    DEPLOYED = "deployed", _("Assigned")
-    IMPLEMENTING = "implementing", _("In progress")
-    REPORTED = "reported", _("Reported")
-    VERIFIED = "verified", _("Verified")
-    CLOSED = "closed", _("Closed out")
-
-
-class RectificationItem(ChangeLoggedModel):
+class RectificationItem(ClosedLoopModel, ChangeLoggedModel):
     """A problem found by an assessment (问题整改), rectified by its organization and verified
-    and closed out (销号) by the level above: the run's organization."""
+    and closed out (销号) by the level above: the run's organization (core's closed loop)."""
 
     organization = models.ForeignKey(
         Organization,
@@ -293,21 +284,6 @@ class RectificationItem(ChangeLoggedModel):
         blank=True,
         related_name="+",
     )
-    # the closed loop (field names as core's ClosedLoopModel)
-    reported_on = models.DateField(_("reported on"), null=True, blank=True)
-    report_text = models.TextField(_("report"), blank=True)
-    verified_on = models.DateField(_("verified on"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    verification_note = models.TextField(_("verification note"), blank=True)
-    returned_on = models.DateField(_("returned on"), null=True, blank=True)
-    closed_on = models.DateField(_("closed out on"), null=True, blank=True)
 
     scope_spec = ScopeSpec(org="organization")
 
@@ -327,25 +303,39 @@ class RectificationItem(ChangeLoggedModel):
         (or when a branch assessed itself)."""
         if self.run_id and self.run.organization_id != self.organization_id:
             return self.run.organization
-        return Organization.objects.get_parent(self.organization) or self.organization
+        return Organization.objects.get_parent(self.organization)
 
     def loop_is_started(self) -> bool:
         return bool(self.measures)
 
-    @property
-    def loop_stage(self) -> str:
-        if self.closed_on:
-            return LoopStage.CLOSED
-        if self.verified_on:
-            return LoopStage.VERIFIED
-        if self.reported_on:
-            return LoopStage.REPORTED
-        if self.loop_is_started():
-            return LoopStage.IMPLEMENTING
-        return LoopStage.DEPLOYED
+    @classmethod
+    def loop_started_condition(cls) -> Q:
+        return ~Q(measures="")
+
+    def loop_may_report(self, user) -> bool:
+        """The owner, or whoever changes the organization that rectifies."""
+        from tongpin.core.scoping import can_reach
+
+        return (
+            self.owner_id is not None and self.owner.user_id == getattr(user, "pk", None)
+        ) or can_reach(user, self.organization)
+
+    def loop_owner_users(self) -> list:
+        users = organization_users(self.organization)
+        if self.owner_id and self.owner.user_id and self.owner.user not in users:
+            users.append(self.owner.user)
+        return users
+
+    def loop_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("assess:rectification", args=[self.pk])
+
+    def loop_title(self) -> str:
+        return self.problem[:60]
 
     def get_loop_stage_display(self) -> str:
-        return LoopStage(self.loop_stage).label
+        return self.loop_stage.label
 
     def is_overdue(self, today) -> bool:
         return not self.closed_on and not self.verified_on and self.deadline < today

@@ -10,31 +10,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongpin.core import loops
+from tongpin.core.loops import LoopStage
+from tongpin.core.registry import SupervisionRow
 from tongpin.core.scoping import VIEW, can_reach
 from tongpin.orgs.models import Organization
 
-from .models import AssessmentRun, LoopStage, RectificationItem, Score
-
-
-def loop_owner_users(item: RectificationItem) -> list:
-    """Who rectifies: the owner's account."""
-    return [item.owner.user] if item.owner_id and item.owner.user_id else []
+from .models import AssessmentRun, RectificationItem, Score
 
 
 def may_rectify(user, item: RectificationItem) -> bool:
     """The owner, or whoever changes the organization that rectifies."""
-    return user in loop_owner_users(item) or can_reach(user, item.organization)
+    return item.loop_may_report(user)
 
 
 def may_verify(user, item: RectificationItem) -> bool:
     """The level above (the verifying organization's people), never the rectifying branch."""
     from .services import is_assessed_side
 
-    return can_reach(user, item.verifying_organization()) and not is_assessed_side(
-        user, item.organization
+    organization = item.verifying_organization()
+    return (
+        organization is not None
+        and can_reach(user, organization)
+        and not is_assessed_side(user, item.organization)
     )
 
 
@@ -84,7 +84,7 @@ def create_item(
         measures=measures,
         created_by=user,
     )
-    for recipient in loop_owner_users(item):
+    for recipient in item.loop_owner_users():
         notify(
             recipient,
             title=_("Rectification item: %(problem)s") % {"problem": str(item)},
@@ -109,52 +109,23 @@ def save_measures(item: RectificationItem, *, user, measures: str, owner=None):
     return item
 
 
-@transaction.atomic
 def report(item: RectificationItem, *, user, text: str, files=(), today=None):
-    """The branch reports the rectification done, with its evidence."""
-    from tongpin.core.services import attach
-
-    if not may_rectify(user, item):
-        raise PermissionDenied
-    if item.loop_stage in (LoopStage.REPORTED, LoopStage.VERIFIED, LoopStage.CLOSED):
-        raise ValidationError(_("The item is not awaiting a report."))
-    if not text.strip():
-        raise ValidationError({"text": _("Describe what was done.")})
-    item.reported_on = today or timezone.localdate()
-    item.report_text = text
-    item.save()
-    for uploaded in files:
-        attach(item, uploaded, user=user)
-    return item
+    """The branch reports the rectification done, with its evidence (core's closed loop)."""
+    return loops.report(item, user=user, text=text, files=files, today=today)
 
 
-@transaction.atomic
 def verify(item: RectificationItem, *, user, passed: bool, note: str = "", today=None):
-    """The level above checks the report: passed → verified; not → returned to the branch."""
+    """The level above checks the report: passed → verified; not → back to the branch."""
     if not may_verify(user, item):
         raise PermissionDenied
-    if item.loop_stage != LoopStage.REPORTED:
-        raise ValidationError(_("Only a reported item is verified."))
-    today = today or timezone.localdate()
-    item.verification_note = note
-    if passed:
-        item.verified_on, item.verified_by = today, user
-    else:
-        item.returned_on, item.reported_on = today, None
-    item.save()
-    return item
+    return loops.verify(item, user=user, passed=passed, note=note, today=today)
 
 
-@transaction.atomic
 def close(item: RectificationItem, *, user, today=None):
     """销号: only a verified item, by the level above."""
     if not may_verify(user, item):
         raise PermissionDenied
-    if item.loop_stage != LoopStage.VERIFIED:
-        raise ValidationError(_("Only a verified item is closed out."))
-    item.closed_on = today or timezone.localdate()
-    item.save()
-    return item
+    return loops.close(item, user=user, today=today)
 
 
 def overdue_or_awaiting(user, today: datetime.date):
@@ -170,21 +141,22 @@ def overdue_or_awaiting(user, today: datetime.date):
     )
 
 
-def supervision_rows(user, today: datetime.date) -> list[dict]:
-    """The supervision page's rows (督办): what is late or waits on the user's level."""
-    rows = []
-    for item in overdue_or_awaiting(user, today):
-        rows.append(
-            {
-                "title": str(item),
-                "organization": item.organization.name,
-                "deadline": item.deadline,
-                "stage": item.get_loop_stage_display(),
-                "overdue": item.is_overdue(today),
-                "url": reverse("assess:rectification", args=[item.pk]),
-            }
+def supervision_rows(user, today: datetime.date) -> list[SupervisionRow]:
+    """Rectification items as a supervision source (督办): overdue, or awaiting verification."""
+    kind = _("Rectification item")
+    return [
+        SupervisionRow(
+            kind=kind,
+            title=item.loop_title(),
+            organization=item.organization,
+            deadline=item.deadline,
+            stage=str(item.loop_stage.label),
+            url=item.loop_url(),
+            overdue=item.is_overdue(today),
+            awaiting_verification=item.awaiting_verification,
         )
-    return rows
+        for item in overdue_or_awaiting(user, today)
+    ]
 
 
 def feedback_items(run: AssessmentRun, organization):

@@ -385,7 +385,7 @@ def _item_context(request, item, forms=None):
     return {
         "item": item,
         "stage": stage,
-        "stages": [(value, label, value == stage) for value, label in LoopStageChoices()],
+        "steps": item.loop_steps(),
         "files": attachments_of(item),
         "today": timezone.localdate(),
         "measures_form": forms.get("measures")
@@ -403,12 +403,6 @@ def _item_context(request, item, forms=None):
         or (VerifyForm() if may_verify and stage == "reported" else None),
         "may_close": may_verify and stage == "verified",
     }
-
-
-def LoopStageChoices():  # noqa: N802 - reads as the choices it returns
-    from .models import LoopStage
-
-    return LoopStage.choices
 
 
 @domain_view

@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from tongpin.core.loops import LoopStage
+
 from ..models import (
     AssessmentRun,
     IndicatorItem,
     IndicatorSystem,
-    LoopStage,
     RectificationItem,
     Score,
 )

@@ -9,10 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tongpin.assess import rectification, services
 from tongpin.assess.indicators import rectification_closure
-from tongpin.assess.models import LoopStage, RectificationItem, TemplateKind
+from tongpin.assess.models import RectificationItem, TemplateKind
+from tongpin.core.loops import LoopStage
 from tongpin.core.services import attachments_of
 from tongpin.members.models import Member
 from tongpin.orgs.models import Organization
@@ -74,7 +76,7 @@ def test_a_returned_report_goes_back_to_the_branch(item, demo_user):
     shuji, dangwei = demo_user("shuji"), demo_user("dangwei")
     rectification.report(item, user=shuji, text="已整改", today=TODAY)
     rectification.verify(item, user=dangwei, passed=False, note="材料不全", today=TODAY)
-    assert item.loop_stage == LoopStage.DEPLOYED and item.returned_on == TODAY
+    assert item.loop_stage == LoopStage.IMPLEMENTING and item.returned_on == TODAY
     rectification.report(item, user=shuji, text="补充材料", today=TODAY)
     assert item.loop_stage == LoopStage.REPORTED
 
@@ -113,15 +115,15 @@ def test_overdue_and_awaiting_items_go_to_supervision(item, demo_user):
     url = reverse("assess:rectification", args=[item.pk])
 
     def rows(user, today):
-        return [row for row in rectification.supervision_rows(user, today) if row["url"] == url]
+        return [row for row in rectification.supervision_rows(user, today) if row.url == url]
 
     late = datetime.date(2031, 5, 10)
-    assert rows(dangwei, late)[0]["overdue"]
+    assert rows(dangwei, late)[0].overdue
     assert rows(shuji, late)  # the branch sees its own
     assert not rows(demo_user("shuji2"), late)
     assert not rows(dangwei, TODAY)  # neither late nor reported
     rectification.report(item, user=shuji, text="已整改", today=TODAY)
-    assert not rows(dangwei, TODAY)[0]["overdue"]  # awaiting verification
+    assert rows(dangwei, TODAY)[0].awaiting_verification  # awaiting verification
     rectification.verify(item, user=dangwei, passed=True, today=TODAY)
     rectification.close(item, user=dangwei, today=TODAY)
     assert not rows(dangwei, late)
@@ -187,3 +189,12 @@ def test_api_actions(item, api_as):
         api_as("shuji2").get(reverse("api:assess-rectification-detail", args=[item.pk])).status_code
         == 404
     )
+
+
+def test_work_supervision_page_lists_overdue_rectification_items(client_as):
+    overdue = RectificationItem.objects.filter(
+        closed_on=None, verified_on=None, deadline__lt=timezone.localdate()
+    ).first()
+    assert overdue is not None  # the demo has one
+    text = client_as("dangwei").get(reverse("work:supervision")).content.decode()
+    assert reverse("assess:rectification", args=[overdue.pk]) in text

@@ -6,14 +6,14 @@ pytestmark = pytest.mark.django_db
 
 # page: the most queries it may take, for committee staff (all rows) and a branch secretary
 PAGES = {
-    "/work/supervision/": 14,
+    "/work/supervision/": 15,  # + one query per other supervision source (assess)
     "/work/disconnect/": 19,  # fusion rows + two years of history, two queries each
     "/work/responsibility/": 14,
     "/work/reviews/": 14,
     "/work/leader/": 15,
     "/work/tasks/export/": 14,  # + the goal titles of all tasks, one query
     "/work/goals/export/": 13,
-    "/work/supervision/export/": 15,  # + tasks awaiting verification (closed loop)
+    "/work/supervision/export/": 16,  # + tasks awaiting verification, + assess source
     "/work/responsibility/export/": 13,
 }
 
