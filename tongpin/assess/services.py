@@ -155,6 +155,30 @@ def drill_down(score: Score) -> list[dict]:
     ]
 
 
+def record_links(entries: list[dict]) -> list[dict]:
+    """The drill-down entries with ``url`` set where the record's model has a page of its own
+    (``get_absolute_url``): one query per such model; the page itself checks who may read it."""
+    from collections import defaultdict
+
+    from django.apps import apps
+
+    by_model = defaultdict(list)
+    for entry in entries:
+        by_model[entry["model"]].append(entry["object_id"])
+    urls = {}
+    for label, ids in by_model.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        if hasattr(model, "get_absolute_url"):
+            for pk, obj in model._base_manager.in_bulk(ids).items():
+                urls[(label, pk)] = obj.get_absolute_url()
+    return [
+        {**entry, "url": urls.get((entry["model"], entry["object_id"]), "")} for entry in entries
+    ]
+
+
 @dataclass
 class BranchRow:
     organization: Organization

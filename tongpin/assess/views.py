@@ -149,7 +149,7 @@ def score_detail(request, pk):
         "assess/score_detail.html",
         {
             "score": score,
-            "evidence": services.drill_down(score),
+            "evidence": services.record_links(services.drill_down(score)),
             "files": attachments_of(score),
             "may_raise": rectification.may_create_for(request.user, score.organization, score.run),
         },

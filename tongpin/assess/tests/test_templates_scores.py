@@ -295,3 +295,21 @@ def test_run_status_of_demo_closed_run():
     from tongpin.assess.models import AssessmentRun
 
     assert AssessmentRun.objects.filter(status=RunStatus.CLOSED).exists()
+
+
+def test_drill_down_links_records_that_have_a_page(demo_user, client_as):
+    from tongpin.study.models import StudySession, StudyTier
+
+    session = StudySession.objects.create(
+        organization=office(),
+        tier=StudyTier.values[0],
+        topic="专题学习",
+        held_on=datetime.date(2031, 5, 6),
+        hours=1,
+    )
+    run = services.start_run(
+        services.ensure_four_strong_template(), office(), FAR, demo_user("shuji")
+    )
+    score = run.scores.get(organization=office(), item__indicator="study.monthly_activity")
+    text = client_as("shuji").get(reverse("assess:score", args=[score.pk])).content.decode()
+    assert f'href="{reverse("study:session", args=[session.pk])}"' in text

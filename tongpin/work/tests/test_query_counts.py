@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 # page: the most queries it may take, for committee staff (all rows) and a branch secretary
 PAGES = {
-    "/work/supervision/": 15,  # + one query per other supervision source (assess)
+    "/work/supervision/": 14,
     "/work/disconnect/": 19,  # fusion rows + two years of history, two queries each
     "/work/responsibility/": 14,
     "/work/reviews/": 14,
