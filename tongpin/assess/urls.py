@@ -25,6 +25,11 @@ urlpatterns = [
         views.rectification_create,
         name="rectification_create",
     ),
+    path(
+        "<int:pk>/org/<int:org_pk>/problems/<int:score_pk>/propose/",
+        views.rectification_propose,
+        name="rectification_propose",
+    ),
     path("rectification/", views.rectification_list, name="rectifications"),
     path("rectification/export/", views.rectification_export, name="rectification_export"),
     path("rectification/<int:pk>/", views.rectification_detail, name="rectification"),
@@ -47,4 +52,5 @@ urlpatterns = [
     path("systems/<int:pk>/items/new/", views.item_create, name="item_create"),
     path("systems/items/<int:pk>/", views.item_edit, name="item_edit"),
     path("systems/items/<int:pk>/delete/", views.item_delete, name="item_delete"),
+    path("systems/items/<int:pk>/history/", views.item_history, name="item_history"),
 ]

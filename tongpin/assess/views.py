@@ -331,6 +331,25 @@ def rectification_create(request, pk, org_pk):
     )
 
 
+@domain_view
+@require_POST
+def rectification_propose(request, pk, org_pk, score_pk):
+    """One click on a problem found: the item is made from the score (problem text, a deadline a
+    month on); the branch then sets its measures and owner on the item's page."""
+    run, organization = _run_and_organization(request.user, pk, org_pk)
+    if not rectification.may_create_for(request.user, organization, run):
+        raise PermissionDenied
+    score = get_object_or_404(Score, run=run, organization=organization, pk=score_pk)
+    item = rectification.create_item(
+        organization,
+        user=request.user,
+        score=score,
+        problem=_("%(item)s scored %(value)s.") % {"item": score.item.label, "value": score.value},
+        deadline=timezone.localdate() + timezone.timedelta(days=30),
+    )
+    return redirect("assess:rectification", pk=item.pk)
+
+
 def reverse_feedback(run, organization) -> str:
     from django.urls import reverse
 
@@ -628,6 +647,16 @@ def system_history(request, pk):
     _require_editor(request.user)
     system = get_object_or_404(IndicatorSystem, pk=pk)
     return render_history(request, system, back_url=_url("assess:system", system.pk))
+
+
+@domain_view
+@require_GET
+def item_history(request, pk):
+    from tongpin.core.views import render_history
+
+    _require_editor(request.user)
+    item = get_object_or_404(IndicatorItem, pk=pk)
+    return render_history(request, item, back_url=_url("assess:system", item.system_id))
 
 
 def _item_form_view(request, system, item):

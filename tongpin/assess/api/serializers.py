@@ -4,6 +4,7 @@ from tongpin.core.loops import LoopStage
 
 from ..models import (
     AssessmentRun,
+    Grade,
     IndicatorItem,
     IndicatorSystem,
     RectificationItem,
@@ -31,11 +32,36 @@ class AssessmentRunSerializer(serializers.ModelSerializer):
 
 class ScoreSerializer(serializers.ModelSerializer):
     item_label = serializers.CharField(source="item.label", read_only=True)
+    grade = serializers.CharField(read_only=True, help_text=", ".join(Grade.values))
 
     class Meta:
         model = Score
-        fields = ["id", "run", "organization", "item", "item_label", "value", "evidence"]
+        fields = [
+            "id",
+            "run",
+            "organization",
+            "item",
+            "item_label",
+            "value",
+            "evidence",
+            "points",
+            "grade",
+            "note",
+            "entered_by",
+        ]
         read_only_fields = fields
+
+
+class ManualScoreSerializer(serializers.Serializer):
+    points = serializers.DecimalField(
+        max_digits=5, decimal_places=1, required=False, allow_null=True, default=None
+    )
+    # a plain string, not an enum: "grade" already names the 民主评议 grades in the schema
+    grade = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=", ".join(Grade.values)
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), required=False)
 
 
 class IndicatorItemSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from .serializers import (
     AssessmentRunSerializer,
     IndicatorSystemSerializer,
     LoopReportSerializer,
+    ManualScoreSerializer,
     RectificationItemSerializer,
     ScoreSerializer,
     VerifySerializer,
@@ -30,11 +31,36 @@ class AssessmentRunViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ScoreViewSet(RestrictedReadOnlyViewSet):
-    """Scores of the organizations the caller reads, with their frozen evidence."""
+    """Scores of the organizations the caller reads, with their frozen evidence; assessors enter
+    the manual ones (``enter``) while the run is open."""
 
     queryset = Score.objects.select_related("item").order_by("run", "organization__path", "item")
     serializer_class = ScoreSerializer
     filterset_fields = ["run", "organization"]
+
+    def get_queryset(self):
+        # reading the score is enough to ask: ``enter_score`` decides who may score it
+        return Score.objects.restrict(self.request.user).select_related(
+            "item", "run", "organization"
+        )
+
+    @extend_schema(request=ManualScoreSerializer, responses={200: ScoreSerializer})
+    @action(detail=True, methods=["post"])
+    def enter(self, request, pk=None):
+        score = self.get_object()
+        payload = ManualScoreSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = {k: v for k, v in payload.validated_data.items() if k != "files"}
+        services.enter_score(
+            score.run,
+            score.organization,
+            score.item,
+            user=request.user,
+            files=request.FILES.getlist("files"),
+            **data,
+        )
+        score.refresh_from_db()
+        return Response(ScoreSerializer(score).data)
 
 
 class IndicatorSystemViewSet(viewsets.ReadOnlyModelViewSet):

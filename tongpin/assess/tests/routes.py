@@ -95,6 +95,11 @@ ROUTES = [
         post=AGENCY_WIDE_CHANGE,
         kwargs=office_in(demo_run),
     ),
+    Route(
+        "assess:rectification_propose",
+        post=AGENCY_WIDE_CHANGE,
+        kwargs=lambda: {**office_in(demo_run)(), "score_pk": office_score().pk},
+    ),
     Route("assess:rectifications", get=DOMAIN_USERS),
     Route("assess:rectification_export", get=DOMAIN_USERS),
     Route("assess:rectification", get=OFFICE_VIEW, kwargs=pk_of(office_item)),
@@ -128,6 +133,9 @@ ROUTES = [
         kwargs=pk_of(four_strong_item),
     ),
     Route("assess:item_delete", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(four_strong_item)),
+    Route("assess:item_history", get=AGENCY_WIDE_CHANGE, kwargs=pk_of(four_strong_item)),
+    # the demo score is computed: dangwei is told so (400), the branch may not score itself
+    Route("api:assess-score-enter", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_score)),
     Route("api:assess-system-list", get=DOMAIN_USERS),
     Route("api:assess-system-detail", get=DOMAIN_USERS, kwargs=pk_of(four_strong_system)),
     Route("api:assess-rectification-list", get=DOMAIN_USERS),

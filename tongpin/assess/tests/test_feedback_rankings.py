@@ -186,3 +186,27 @@ def test_no_indicator_module_reads_forbidden_data():
     for path in modules:
         found = forbidden_in(path.read_text(encoding="utf-8"))
         assert not found, (path, found)
+
+
+def test_a_problem_becomes_a_rectification_item_in_one_click(annual_run, demo_user, client_as):
+    highlight = annual_run.system.items.get(kind=ItemKind.MANUAL)
+    low = services.enter_score(
+        annual_run, office(), highlight, user=demo_user("dangwei"), points=30
+    )
+    url = reverse("assess:rectification_propose", args=[annual_run.pk, office().pk, low.pk])
+    assert client_as("shuji").post(url).status_code == 403
+    response = client_as("dangwei").post(url)
+    assert response.status_code == 302
+    item = low.rectification_items.get()
+    assert item.run == annual_run and item.organization == office() and "特色亮点" in item.problem
+    assert response["Location"] == reverse("assess:rectification", args=[item.pk])
+
+
+def test_api_enters_a_manual_score(annual_run, api_as):
+    highlight = annual_run.system.items.get(kind=ItemKind.MANUAL)
+    score = Score.objects.get(run=annual_run, organization=office(), item=highlight)
+    url = reverse("api:assess-score-enter", args=[score.pk])
+    assert api_as("shuji").post(url, {"points": "90"}).status_code == 403
+    assert api_as("dangwei").post(url, {"points": "120"}).status_code == 400
+    data = api_as("dangwei").post(url, {"points": "90", "note": "有特色"}).json()
+    assert data["value"] == "90.0" and data["note"] == "有特色"
