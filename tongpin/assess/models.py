@@ -338,4 +338,10 @@ class RectificationItem(ClosedLoopModel, ChangeLoggedModel):
         return self.loop_stage.label
 
     def is_overdue(self, today) -> bool:
-        return not self.closed_on and not self.verified_on and self.deadline < today
+        """Past the deadline and not reported (a report awaiting verification is not late)."""
+        return (
+            self.reported_on is None
+            and not self.closed_on
+            and not self.verified_on
+            and self.deadline < today
+        )

@@ -135,7 +135,8 @@ def overdue_or_awaiting(user, today: datetime.date):
         visible_items(user)
         .filter(closed_on=None)
         .filter(
-            Q(deadline__lt=today, verified_on=None) | Q(reported_on__isnull=False, verified_on=None)
+            Q(deadline__lt=today, verified_on=None, reported_on=None)
+            | Q(reported_on__isnull=False, verified_on=None)
         )
         .order_by("deadline", "pk")
     )

@@ -196,15 +196,19 @@ def _mean(pairs) -> Decimal | None:
     return (sum(v * w for v, w in pairs) / weight).quantize(Decimal("0.1"))
 
 
-def table(run: AssessmentRun, user) -> tuple[list, list, list[BranchRow]]:
+def table(
+    run: AssessmentRun, user, *, every_row: bool = False
+) -> tuple[list, list, list[BranchRow]]:
     """(top items, leaves, one row per branch the user reads), ordered by weighted total: an
-    outcome ranking of organizations, never of people."""
+    outcome ranking of organizations, never of people. ``every_row``: all branches, whoever
+    asks (for ranks; the caller shows only the rows the user reads)."""
     items = list(run.system.items.all())
     tops = [item for item in items if item.parent_id is None]
     parent_ids = {item.parent_id for item in items}
     leaves = [item for item in items if item.pk not in parent_ids]
     scores = {}
-    for score in Score.objects.restrict(user, VIEW).filter(run=run).select_related("organization"):
+    readable = Score.objects.all() if every_row else Score.objects.restrict(user, VIEW)
+    for score in readable.filter(run=run).select_related("organization"):
         scores[(score.organization_id, score.item_id)] = score
     organizations = {score.organization_id: score.organization for score in scores.values()}
     rows = []
@@ -500,13 +504,17 @@ class RankedRow:
 def ranking(run: AssessmentRun, user) -> tuple[list, list[RankedRow]]:
     """Organizations by outcome total (organizations only, never people; only the items'
     outcome scores, never activity counts); equal totals share a rank (1, 1, 3)."""
-    tops, _leaves, rows = table(run, user)
+    tops, _leaves, rows = table(run, user, every_row=True)
     ranked, previous = [], None
     for position, row in enumerate((r for r in rows if r.total is not None), start=1):
         rank = ranked[-1].rank if previous is not None and row.total == previous else position
         ranked.append(RankedRow(rank, row))
         previous = row.total
-    return tops, ranked
+    # ranks among all branches; the user sees the lines of the organizations they read
+    readable = set(
+        Score.objects.restrict(user, VIEW).filter(run=run).values_list("organization_id", flat=True)
+    )
+    return tops, [entry for entry in ranked if entry.row.organization.pk in readable]
 
 
 def closed_runs(user):
@@ -525,7 +533,7 @@ def candidates(run: AssessmentRun, user, today: datetime.date) -> list[RankedRow
     _tops, ranked = ranking(run, user)
     overdue = set(
         RectificationItem.objects.filter(
-            deadline__lt=today, closed_on=None, verified_on=None
+            deadline__lt=today, closed_on=None, verified_on=None, reported_on=None
         ).values_list("organization_id", flat=True)
     )
     chosen = []

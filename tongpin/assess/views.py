@@ -34,6 +34,7 @@ from .models import (
     ItemKind,
     RectificationItem,
     RunStatus,
+    Scale,
     Score,
     TemplateKind,
 )
@@ -202,7 +203,9 @@ def _feedback_context(request, run, organization, forms=None):
         "data": data,
         "lines": lines,
         "report_form": report_form,
-        "is_review": run.system.template == TemplateKind.SECRETARY_REVIEW,
+        # JG-15 runs (the template or a copy of it: items graded by reviewers)
+        "is_review": run.system.template == TemplateKind.SECRETARY_REVIEW
+        or run.system.items.filter(kind=ItemKind.MANUAL, scale=Scale.GRADE).exists(),
         "may_raise": rectification.may_create_for(request.user, organization, run),
     }
 
@@ -406,7 +409,7 @@ def _item_context(request, item, forms=None):
         "stage": stage,
         "steps": item.loop_steps(),
         "files": attachments_of(item),
-        "today": timezone.localdate(),
+        "overdue": item.is_overdue(timezone.localdate()),
         "measures_form": forms.get("measures")
         or (
             MeasuresForm(

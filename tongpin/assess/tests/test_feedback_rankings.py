@@ -105,7 +105,9 @@ def _set_totals(run, totals: dict):
 
 def test_ranking_orders_by_total_and_ties_share_a_rank(annual_run, demo_user, client_as):
     dangwei = demo_user("dangwei")
-    branches = list(services.branches_in(annual_run.organization)[:4])
+    # the office among them, so its secretary's own line has a rank
+    others = services.branches_in(annual_run.organization).exclude(pk=office().pk)
+    branches = [*others[:3], office()]
     Score.objects.filter(run=annual_run).update(value=None)
     _set_totals(
         annual_run,
@@ -121,6 +123,12 @@ def test_ranking_orders_by_total_and_ties_share_a_rank(annual_run, demo_user, cl
     ]
     page = client_as("dangwei").get(reverse("assess:ranking", args=[annual_run.pk]))
     assert page.status_code == 200 and branches[1].name in page.content.decode()
+    # a branch secretary sees the branch's own line, ranked among all branches
+    secretary = demo_user("shuji")
+    _tops, own = services.ranking(annual_run, secretary)
+    assert [e.row.organization for e in own] == [office()]
+    everyone = services.ranking(annual_run, dangwei)[1]
+    assert own[0].rank == next(e.rank for e in everyone if e.row.organization == office())
 
 
 def test_ranking_needs_a_closed_run(annual_run, client_as):
