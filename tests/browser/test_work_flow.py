@@ -1,7 +1,8 @@
 """Party work and business work in one plan, at phone and desktop size: the agency committee
 (dangwei) adds a task to its yearly plan, linked to a business goal, and deploys it to every
 branch; the office's secretary (shuji) reports it done with a record already in the system as
-evidence; the committee sees the roll-up on its plan."""
+evidence; the committee verifies and closes (销号) the office's copy and sees the roll-up on its
+plan."""
 
 import re
 
@@ -75,14 +76,28 @@ def test_plan_deploy_report_with_a_linked_record_and_roll_up(page, screenshot, v
     form.locator("#id_linked").select_option(f"work.task:{records['theme_day']}")
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"/work/tasks/\d+/$"))
+    copy_url = page.url
     linked = page.get_by_test_id("linked-record")
     assert records["theme_day_title"] in linked.inner_text()
-    assert "已完成" in page.locator("main").inner_text()
+    # 100 % on a deployed task is a completion report, awaiting the committee's verification
+    loop = page.get_by_test_id("loop")
+    assert loop.get_by_test_id("loop-stage").get_attribute("data-stage") == "reported"
+    assert "结合主题党日集中学习" in loop.get_by_test_id("loop-report").inner_text()
     screenshot("reported")
     logout(page)
 
-    # the committee sees the roll-up on its plan -----------------------------------------------
+    # the committee verifies the report and closes it (销号) ------------------------------------
     login(page, "dangwei")
+    assert page.goto(copy_url).ok
+    page.get_by_test_id("loop-pass").click()
+    page.wait_for_url(copy_url)
+    assert page.get_by_test_id("loop").get_by_test_id("loop-stage").inner_text() == "核验"
+    page.get_by_test_id("loop-close").click()
+    page.wait_for_url(copy_url)
+    assert page.get_by_test_id("loop").get_by_test_id("loop-stage").inner_text() == "销号"
+    assert "已完成" in page.locator("main").inner_text()
+
+    # the committee sees the roll-up on its plan -----------------------------------------------
     assert page.goto(f"/work/?org={records['root']}").ok
     row = page.get_by_test_id("plan-task").filter(has_text=title)
     assert row.get_by_test_id("rollup").inner_text().strip() == f"已完成 1/{BRANCHES}"

@@ -264,6 +264,12 @@ def _notify(recipients, actor, obj, *, title: str, key: str) -> None:
         )
 
 
+def _occasion(obj) -> str:
+    """A notification key of its own for each action: an item may be reported, sent back and
+    reported again on one day, and each time someone must act."""
+    return f"{obj._meta.label_lower}.{obj.pk}.{timezone.now().isoformat()}"
+
+
 def _lock(obj):
     """Re-read the row under a lock: two verifiers clicking at once act one after the other."""
     type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk").first()
@@ -300,7 +306,7 @@ def report(obj, *, user, text: str, files=(), today=None):
             user,
             obj,
             title=_("Completion reported, please verify: %(title)s") % {"title": obj.loop_title()},
-            key=f"loop.reported.{obj._meta.label_lower}.{obj.pk}.{today.isoformat()}",
+            key=f"loop.reported.{_occasion(obj)}",
         )
     return obj
 
@@ -338,7 +344,7 @@ def verify(obj, *, user, passed: bool, note: str = "", today=None):
             user,
             obj,
             title=_("Report sent back: %(title)s") % {"title": obj.loop_title()},
-            key=f"loop.returned.{obj._meta.label_lower}.{obj.pk}.{today.isoformat()}",
+            key=f"loop.returned.{_occasion(obj)}",
         )
     return obj
 

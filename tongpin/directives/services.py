@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongpin.core.scoping import CHANGE, require_reach
+from tongpin.core import loops
+from tongpin.core.loops import LOOP_ORDER, LoopStage
+from tongpin.core.scoping import CHANGE, can_reach, require_reach
 from tongpin.orgs.models import Organization, OrgKind
 from tongpin.work import services as work_services
-from tongpin.work.models import PartyTask, TaskCategory, WorkState
+from tongpin.work.models import PartyTask, TaskCategory
 
 from . import ingest
 from .models import Directive
@@ -154,48 +156,94 @@ def create_tasks(
 
 @dataclass
 class LoopRow:
-    """A directive's task and the state of each organization's copy (部署 → … → 销号)."""
+    """A directive's task and each implementing organization's copy, with its closed-loop
+    stage (部署 → 落实 → 报告 → 核验 → 销号, core.loops).
+
+    ``task_visible``: whether the user reaches the task itself; a branch secretary reaches only
+    their own copy, so the row then shows the task's title and that copy.
+    """
 
     task: PartyTask
     children: list = field(default_factory=list)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for child in self.children if child.state == WorkState.DONE)
+    task_visible: bool = True
 
     @property
     def total(self) -> int:
         return len(self.children)
 
     @property
+    def done(self) -> int:
+        """Copies closed (销号): done and verified by the deploying level."""
+        return sum(1 for child in self.children if child.loop_stage == LoopStage.CLOSED)
+
+    @property
+    def stage_counts(self) -> list[tuple]:
+        counts = {stage: 0 for stage in LoopStage}
+        for child in self.children:
+            counts[child.loop_stage] += 1
+        return list(counts.items())
+
+    @property
+    def stage(self) -> LoopStage:
+        """The task's stage across the tree: the stage of its least advanced copy (the task
+        itself when it was not deployed)."""
+        if not self.children:
+            return self.task.loop_stage
+        return min((child.loop_stage for child in self.children), key=LOOP_ORDER.index)
+
+    @property
+    def steps(self) -> list[dict]:
+        current = LOOP_ORDER.index(self.stage)
+        return [
+            {
+                "stage": stage.value,
+                "label": stage.label,
+                "date": None,
+                "done": index < current or stage == LoopStage.CLOSED == self.stage,
+                "current": index == current,
+            }
+            for index, stage in enumerate(LOOP_ORDER)
+        ]
+
+    @property
     def closed(self) -> bool:
-        """销号: every organization's copy is done, and the task itself."""
-        return self.task.state == WorkState.DONE and self.done == self.total
+        """销号: every organization's copy is closed (the task itself, if not deployed)."""
+        return self.stage == LoopStage.CLOSED
 
 
 def loop_rows(directive: Directive, user) -> list[LoopRow]:
-    """The directive's tasks the user reaches, each with its descendants the user reaches."""
+    """The directive's tasks, each with the copies deployed from it, as far as the user reaches:
+    the committee sees every copy; a branch secretary their own copy (under the task's title).
+    Each copy carries ``may_report``/``may_verify``/``may_close`` for the user's buttons."""
     today = timezone.localdate()
-    tasks = list(
-        PartyTask.objects.restrict(user)
-        .filter(directives=directive)
-        .with_state(today)
-        .select_related("organization", "owner")
-        .order_by("pk")
+    linked = PartyTask.objects.filter(directives=directive)
+    visible = set(
+        PartyTask.objects.restrict(user).filter(directives=directive).values_list("pk", flat=True)
     )
-    rows = {task.pk: LoopRow(task) for task in tasks}
+    tasks = list(
+        linked.with_state(today).with_loop_stage().select_related("organization").order_by("pk")
+    )
+    rows = {task.pk: LoopRow(task, task_visible=task.pk in visible) for task in tasks}
     if not rows:
         return []
     below = (
         PartyTask.objects.restrict(user)
         .filter(parent_id__in=list(rows))
         .with_state(today)
-        .select_related("organization", "owner")
+        .with_loop_stage()
+        .select_related("organization", "owner", "parent__organization")
         .order_by("organization__path")
     )
     for child in below:
+        # the report button is for the acting organization; the level above verifies instead
+        child.may_report = loops.may_report(child, user) and not can_reach(
+            user, child.parent.organization, CHANGE
+        )
+        child.may_verify = loops.may_verify(child, user)
+        child.may_close = loops.may_close(child, user)
         rows[child.parent_id].children.append(child)
-    return list(rows.values())
+    # a task the user neither reaches nor has a copy of is not theirs to see
+    return [row for row in rows.values() if row.task_visible or row.children]
 
 
 # ---- 第一议题: meetings that studied the directive as their first agenda item ---------------

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from tongpin.core.loops import LoopStage
 from tongpin.orgs.models import Department, Organization, OrgKind
 
 from .models import BusinessGoal, PartyTask, ResponsibilityList, TaskCategory, WorkState
@@ -74,6 +75,9 @@ class TaskFilterSet(BootstrapFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=WorkState.choices, field_name="state_value"
     )
+    loop_stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=LoopStage.choices, method="filter_loop_stage"
+    )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=TaskCategory.choices)
     linked = django_filters.ChoiceFilter(
         label=_("Serves a business goal"), choices=YES_NO, method="filter_linked"
@@ -85,7 +89,15 @@ class TaskFilterSet(BootstrapFilterSet):
 
     class Meta:
         model = PartyTask
-        fields = ["q", "org", "year", "state", "category", "linked", "deployed", "parent"]
+        fields = [
+            "q", "org", "year", "state", "loop_stage", "category", "linked", "deployed", "parent"
+        ]  # fmt: skip
+
+    def filter_loop_stage(self, queryset, name, value):
+        # an alias of its own: the queryset may already carry the loop_stage_value annotation
+        return queryset.alias(loop_stage_filter=PartyTask.loop_stage_case()).filter(
+            loop_stage_filter=value
+        )
 
     def search(self, queryset, name, value):
         value = (value or "").strip()[:50]

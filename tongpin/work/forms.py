@@ -250,6 +250,35 @@ class ProgressForm(BootstrapMixin, forms.Form):
         return value
 
 
+class CompletionForm(BootstrapMixin, forms.Form):
+    """报告完成: the completion report with its evidence (text, files, a record on file)."""
+
+    text = forms.CharField(
+        label=_("Completion report"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("What was done and to what effect; attach files or link a record as evidence."),
+    )
+    linked = forms.ChoiceField(label=_("Record already in the system"), required=False)
+    files = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, user, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["linked"].choices = [("", "—")] + evidence.choices(
+            user, task.organization, exclude=task
+        )
+        if task.returned_on and task.report_text:
+            self.initial.setdefault("text", task.report_text)
+
+
+class VerifyForm(forms.Form):
+    """核验: pass, or send back with a note saying what is missing."""
+
+    PASS, RETURN = "pass", "return"
+    decision = forms.ChoiceField(choices=[(PASS, PASS), (RETURN, RETURN)])
+    note = forms.CharField(required=False, max_length=2000)
+
+
 class ReviewForm(BootstrapMixin, forms.ModelForm):
     organization = TreeChoiceField(label=_("Organization"), queryset=Organization.objects.none())
 

@@ -18,6 +18,11 @@ urlpatterns = [
     path("tasks/<int:pk>/deploy/", views.task_deploy, name="task_deploy"),
     path("tasks/<int:pk>/progress/", views.task_progress, name="task_progress"),
     path("tasks/<int:pk>/history/", views.task_history, name="task_history"),
+    # the closed loop: report completion, verify (or send back), close (销号)
+    path("tasks/<int:pk>/report/", views.task_report, name="task_report"),
+    path("tasks/<int:pk>/verify/", views.task_verify, name="task_verify"),
+    path("tasks/<int:pk>/close/", views.task_close, name="task_close"),
+    path("tasks/<int:pk>/close-verified/", views.task_close_verified, name="task_close_verified"),
     path("updates/<int:pk>/files/<int:file_id>/", views.attachment, name="attachment"),
     # business goals
     path("goals/", views.goal_list, name="goal_list"),

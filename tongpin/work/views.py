@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongpin.accounts.models import Role, User
+from tongpin.core import loops
 from tongpin.core.access import domain_view
 from tongpin.core.excel import build_workbook, export_xlsx, xlsx_response
+from tongpin.core.loops import LoopStage
 from tongpin.core.scoping import CHANGE, can_reach, require_reach
 from tongpin.core.services import attachments_of
 from tongpin.core.views import render_history, scoped_get
@@ -195,6 +197,7 @@ def _task_queryset(request):
     return (
         PartyTask.objects.restrict(request.user)
         .with_state(timezone.localdate())
+        .with_loop_stage()
         .select_related("organization", "owner", "parent__organization")
     )
 
@@ -305,6 +308,7 @@ def task_detail(request, pk):
         PartyTask.objects.restrict(user)
         .filter(parent=task)
         .with_state(today)
+        .with_loop_stage()
         .select_related("organization", "owner")
         .order_by("organization__path")
     )
@@ -333,7 +337,15 @@ def task_detail(request, pk):
             "rollup": services.rollups([task.pk], today).get(task.pk),
             "updates": updates,
             "can_change": services.can_change_task(user, task),
-            "can_report": services.can_report(user, task),
+            # a deployed task's progress stops once its completion is reported (闭环)
+            "can_report": services.can_report(user, task)
+            and (task.parent_id is None or loops.may_report(task, user)),
+            "loop_steps": task.loop_steps(),
+            "may_report": loops.may_report(task, user),
+            "may_verify": loops.may_verify(task, user),
+            "may_close": loops.may_close(task, user),
+            "may_close_children": services.can_change_task(user, task)
+            and any(child.loop_stage == LoopStage.VERIFIED for child in children),
             "can_deploy": services.can_change_task(user, task)
             and services.deploy_targets(user, task).exists(),
             "parent_visible": task.parent_id
@@ -471,6 +483,109 @@ def task_progress(request, pk):
             "back": task,
             "multipart": True,
         },
+    )
+
+
+# ---- the closed loop (部署 → 落实 → 报告 → 核验 → 销号) ------------------------------------------
+
+
+@domain_view
+@require_http_methods(["GET", "POST"])
+def task_report(request, pk):
+    """报告完成: the completion report with evidence (a deployed task then awaits verification)."""
+    task = _task(request, pk)
+    if not services.can_report(request.user, task):
+        raise PermissionDenied
+    form = forms.CompletionForm(
+        request.POST or None, request.FILES or None, user=request.user, task=task
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_completion(
+                task,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["files"],
+                linked=form.cleaned_data["linked"],
+            )
+        except ValidationError as error:
+            form.add_errors(error, "text")
+        else:
+            messages.success(
+                request,
+                _("Completion reported; it awaits verification by %(org)s.")
+                % {"org": task.parent.organization}
+                if task.parent_id
+                else _("Completion reported; the task is closed."),
+            )
+            return redirect("work:task_detail", pk=task.pk)
+    return render(
+        request,
+        "work/form.html",
+        {
+            "form": form,
+            "title": _("Report completion: %(title)s") % {"title": task.title},
+            "back": task,
+            "multipart": True,
+        },
+    )
+
+
+def _loop_action(request, task, action, success: str):
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("work:task_detail", pk=task.pk)
+
+
+@domain_view
+@require_POST
+def task_verify(request, pk):
+    """核验 by the deploying level: pass, or send back to 落实 with a note."""
+    task = _task(request, pk)
+    if task.parent_id is None:
+        raise Http404
+    require_reach(request.user, task.parent.organization, CHANGE)
+    form = forms.VerifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the report passes or goes back."))
+        return redirect("work:task_detail", pk=task.pk)
+    passed = form.cleaned_data["decision"] == forms.VerifyForm.PASS
+    return _loop_action(
+        request,
+        task,
+        lambda: services.verify_task(
+            task, user=request.user, passed=passed, note=form.cleaned_data["note"]
+        ),
+        _("Verified.") if passed else _("Sent back with your note."),
+    )
+
+
+@domain_view
+@require_POST
+def task_close(request, pk):
+    """销号 by the deploying level (or, for a task of the organization's own, itself)."""
+    task = _task(request, pk)
+    closer = task.parent.organization if task.parent_id else task.organization
+    require_reach(request.user, closer, CHANGE)
+    return _loop_action(
+        request, task, lambda: services.close_task(task, user=request.user), _("Closed.")
+    )
+
+
+@domain_view
+@require_POST
+def task_close_verified(request, pk):
+    """Batch 销号 of every verified deployed copy of the task."""
+    task = _changeable_task(request, pk)
+    return _loop_action(
+        request,
+        task,
+        lambda: services.close_verified_children(task, user=request.user),
+        _("The verified tasks are closed."),
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from tongpin.core.loops import LoopStage
 from tongpin.directives import services
 from tongpin.directives.models import Directive, IssuingLevel
 from tongpin.orgs.models import Organization
@@ -87,8 +88,12 @@ def test_accepted_items_become_tasks_deployed_to_the_targets(directive, demo_use
     rows = services.loop_rows(directive, demo_user("dangwei"))
     assert len(rows) == 1 and rows[0].total == 2 and rows[0].done == 0 and not rows[0].closed
     assert rows[0].task.state in WorkState.values
+    assert rows[0].stage == LoopStage.DEPLOYED
     # a branch secretary sees only their own copy (the committee's task is out of reach)
-    assert services.loop_rows(directive, demo_user("shuji")) == []
+    (row,) = services.loop_rows(directive, demo_user("shuji"))
+    assert not row.task_visible
+    assert [child.organization.name for child in row.children] == ["办公室党支部"]
+    assert row.children[0].may_report and not row.children[0].may_verify
 
 
 def test_create_tasks_needs_items_and_reach(directive, demo_user):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tongpin.core.loops import LoopStage
 from tongpin.core.scoping import CHANGE, VIEW
 from tongpin.members.models import Member
 from tongpin.orgs.models import Department, Organization
@@ -54,6 +55,14 @@ class StateField(serializers.ChoiceField):
 
     def get_attribute(self, instance):
         return instance.state
+
+
+class LoopStageField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=LoopStage.choices, read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance.loop_stage.value
 
 
 class BusinessGoalSerializer(serializers.ModelSerializer):
@@ -128,6 +137,10 @@ class PartyTaskSerializer(serializers.ModelSerializer):
         queryset=Member.objects.all(), allow_null=True, required=False
     )
     state = StateField(help_text="Derived from the deadline and the progress.")
+    loop_stage = LoopStageField(
+        help_text="Closed-loop stage: deployed, implementing, reported (awaiting verification by "
+        "the deploying level), verified, closed."
+    )
     rollup = serializers.SerializerMethodField(
         help_text="Deployed children: total, done, overdue (null if not deployed)."
     )
@@ -150,9 +163,27 @@ class PartyTaskSerializer(serializers.ModelSerializer):
             "parent",
             "source_review",
             "state",
+            "loop_stage",
+            "reported_on",
+            "report_text",
+            "verified_on",
+            "verification_note",
+            "returned_on",
+            "closed_on",
             "rollup",
         ]
-        read_only_fields = ["progress", "completed_on", "parent", "source_review"]
+        read_only_fields = [
+            "progress",
+            "completed_on",
+            "parent",
+            "source_review",
+            "reported_on",
+            "report_text",
+            "verified_on",
+            "verification_note",
+            "returned_on",
+            "closed_on",
+        ]
 
     @extend_schema_field(
         {
@@ -234,6 +265,25 @@ class ProgressSerializer(serializers.Serializer):
         help_text='A record as evidence, "source:id", e.g. "work.task:12".',
     )
     reported_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CompletionSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="The completion report."
+    )
+    linked = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='A record as evidence, "source:id", e.g. "work.task:12".',
+    )
+
+
+class VerifySerializer(serializers.Serializer):
+    passed = serializers.BooleanField(help_text="True: verified; false: sent back to implementing.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required when sending back."
+    )
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):

@@ -152,6 +152,49 @@ class PartyTaskViewSet(RestrictedModelViewSet):
             work_serializers.ProgressUpdateSerializer(update).data, status=status.HTTP_201_CREATED
         )
 
+    # ---- the closed loop -------------------------------------------------------------------
+
+    def _task_data(self, task):
+        task = PartyTask.objects.with_state(timezone.localdate()).get(pk=task.pk)
+        return self.get_serializer_class()(task, context=self.get_serializer_context()).data
+
+    @extend_schema(
+        request=work_serializers.CompletionSerializer,
+        responses={200: work_serializers.PartyTaskSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        """报告完成 with evidence (multipart ``files`` too): a deployed task then awaits the
+        deploying level's verification; a task of the organization's own is closed."""
+        task = self.get_object()
+        payload = work_serializers.CompletionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.report_completion(
+            task, user=request.user, files=request.FILES.getlist("files"), **payload.validated_data
+        )
+        return Response(self._task_data(task))
+
+    @extend_schema(
+        request=work_serializers.VerifySerializer,
+        responses={200: work_serializers.PartyTaskSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """核验 by the deploying level: passed, or sent back with a note."""
+        task = self.get_object()
+        payload = work_serializers.VerifySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.verify_task(task, user=request.user, **payload.validated_data)
+        return Response(self._task_data(task))
+
+    @extend_schema(request=None, responses={200: work_serializers.PartyTaskSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """销号 of a verified task by the deploying level."""
+        task = self.get_object()
+        services.close_task(task, user=request.user)
+        return Response(self._task_data(task))
+
 
 class ProgressUpdateViewSet(RestrictedReadOnlyViewSet):
     """Progress updates with their evidence (text, linked record)."""

@@ -31,6 +31,18 @@ def office_task():
     return PartyTask.objects.get(organization=office_branch(), title="组织观看爱国主义教育影片")
 
 
+def deployed_task():
+    """The committee's task deployed to every branch (demo), and the office's copy of it."""
+    from tongpin.work.demo import DEPLOYED_TITLE
+    from tongpin.work.models import PartyTask
+
+    return PartyTask.objects.get(organization__depth=1, title=DEPLOYED_TITLE)
+
+
+def office_copy():
+    return deployed_task().children.get(organization=office_branch())
+
+
 def policy_goal():
     from tongpin.work.models import BusinessGoal
 
@@ -143,6 +155,11 @@ ROUTES = [
     Route("work:task_deploy", get=OFFICE_CHANGE, post=OFFICE_CHANGE, kwargs=pk_of(office_task)),
     Route("work:task_progress", get=OFFICE_CHANGE, post=OFFICE_CHANGE, kwargs=pk_of(office_task)),
     Route("work:task_history", get=OFFICE_PUBLIC_VIEW, kwargs=pk_of(office_task)),
+    # the closed loop: the office reports, the committee that deployed verifies and closes
+    Route("work:task_report", get=OFFICE_CHANGE, post=OFFICE_CHANGE, kwargs=pk_of(office_task)),
+    Route("work:task_verify", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_copy)),
+    Route("work:task_close", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_copy)),
+    Route("work:task_close_verified", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(deployed_task)),
     Route("work:attachment", get=OFFICE_PUBLIC_VIEW, kwargs=_attachment_kwargs),
     # business goals ----------------------------------------------------------------------------
     Route(
@@ -221,6 +238,9 @@ ROUTES = [
     Route("api:party-task-detail", get=OFFICE_PUBLIC_VIEW, kwargs=pk_of(office_task)),
     Route("api:party-task-deploy", post=OFFICE_CHANGE, kwargs=pk_of(office_task)),
     Route("api:party-task-progress", post=OFFICE_CHANGE, kwargs=pk_of(office_task)),
+    Route("api:party-task-report", post=OFFICE_CHANGE, kwargs=pk_of(office_task)),
+    Route("api:party-task-verify", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_copy)),
+    Route("api:party-task-close", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_copy)),
     Route("api:progress-update-list", get=DOMAIN_USERS),
     Route(
         "api:progress-update-detail",

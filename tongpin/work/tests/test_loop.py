@@ -70,9 +70,11 @@ def test_a_returned_report_goes_back_to_implementing_and_the_branch_is_told(
     assert Notification.objects.filter(
         recipient=shuji, url=f"/work/tasks/{deployed.pk}/", title__contains="闭环测试任务"
     ).exists()
-    # reported again, it waits for verification again
+    # reported again the same day, it waits for verification again and the committee is told
     loops.report(deployed, user=shuji, text="补充了会议记录", today=today)
     assert stage_in_sql(deployed) == LoopStage.REPORTED
+    told = Notification.objects.filter(recipient=dangwei, url=f"/work/tasks/{deployed.pk}/")
+    assert told.count() == 2
 
 
 def test_the_verifying_level_is_told_of_a_report(deployed, demo_user, today):
@@ -192,3 +194,84 @@ def test_supervision_shows_rows_of_other_registered_modules(client_as, demo_user
     own = dict(supervision_sources)["work.party_tasks"](demo_user("dangwei"), today)
     assert any(row.awaiting_verification for row in own)
     assert any(row.overdue for row in own)
+
+
+def test_the_loop_through_the_pages(client_as, deployed, demo_user):
+    shuji, dangwei = client_as("shuji"), client_as("dangwei")
+    url = f"/work/tasks/{deployed.pk}/"
+    page = shuji.get(url).content.decode()
+    assert 'data-testid="loop-stepper"' in page and 'data-testid="loop-report-button"' in page
+    assert 'data-testid="loop-verify-form"' not in page  # the branch does not verify itself
+    response = shuji.post(f"{url}report/", {"text": "全部完成，召开了专题组织生活会"})
+    assert response.status_code == 302
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.REPORTED
+    page = shuji.get(url).content.decode()
+    assert "全部完成，召开了专题组织生活会" in page
+    assert 'data-testid="report-progress"' not in page  # progress waits for the verification
+    assert shuji.post(f"{url}verify/", {"decision": "pass"}).status_code == 403
+
+    page = dangwei.get(url).content.decode()
+    assert 'data-testid="loop-verify-form"' in page
+    dangwei.post(f"{url}verify/", {"decision": "return", "note": ""})  # a note is required
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.REPORTED
+    dangwei.post(f"{url}verify/", {"decision": "pass", "note": "符合要求"})
+    parent_page = dangwei.get(f"/work/tasks/{deployed.parent_id}/").content.decode()
+    assert 'data-testid="close-verified"' in parent_page
+    dangwei.post(f"/work/tasks/{deployed.parent_id}/close-verified/")
+    deployed.refresh_from_db()
+    assert deployed.loop_stage == LoopStage.CLOSED and deployed.completed_on is not None
+
+
+def test_the_loop_through_the_api(api_as, deployed):
+    url = f"/api/party-tasks/{deployed.pk}/"
+    shuji, dangwei = api_as("shuji"), api_as("dangwei")
+    assert shuji.get(url).json()["loop_stage"] == "deployed"
+    response = shuji.post(f"{url}report/", {"text": "已完成"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["loop_stage"] == "reported"
+    assert shuji.post(f"{url}verify/", {"passed": True}, format="json").status_code == 403
+    response = dangwei.post(f"{url}verify/", {"passed": False}, format="json")
+    assert response.status_code == 400  # sending back needs a note
+    response = dangwei.post(f"{url}verify/", {"passed": True, "note": "好"}, format="json")
+    assert response.json()["loop_stage"] == "verified"
+    assert shuji.post(f"{url}close/").status_code == 403
+    response = dangwei.post(f"{url}close/")
+    assert response.status_code == 200 and response.json()["loop_stage"] == "closed"
+    assert response.json()["completed_on"] is not None
+
+
+def test_on_time_counts_the_report_date_not_the_verification_date(deployed, demo_user):
+    from tongpin.orgs.models import Organization
+    from tongpin.work.indicators import on_time_completion
+
+    # a deadline no other task of the branch shares, so the score is this task's alone
+    deadline = deployed.deadline + datetime.timedelta(days=333)
+    PartyTask.objects.filter(pk=deployed.pk).update(deadline=deadline)
+    deployed.refresh_from_db()
+    loops.report(deployed, user=demo_user("shuji"), text="按时完成", today=deadline)
+    late = deadline + datetime.timedelta(days=7)  # the committee verifies a week later
+    loops.verify(deployed, user=demo_user("dangwei"), passed=True, today=late)
+    organizations = Organization.objects.filter(pk=deployed.organization_id)
+    score, _evidence = on_time_completion(organizations, deadline, deadline)[
+        deployed.organization_id
+    ]
+    assert score == 0  # verified, not yet closed: not done
+    loops.close(deployed, user=demo_user("dangwei"), today=late)
+    score, _evidence = on_time_completion(organizations, deadline, deadline)[
+        deployed.organization_id
+    ]
+    assert score == 100
+
+
+def test_task_lists_filter_by_stage(client_as, api_as, deployed, demo_user, today):
+    loops.report(deployed, user=demo_user("shuji"), text="已完成", today=today)
+    html = client_as("dangwei").get("/work/tasks/?loop_stage=reported").content.decode()
+    assert f"/work/tasks/{deployed.pk}/" in html
+    html = client_as("dangwei").get("/work/tasks/?loop_stage=deployed").content.decode()
+    assert f"/work/tasks/{deployed.pk}/" not in html
+    rows = api_as("dangwei").get("/api/party-tasks/?loop_stage=reported&page_size=500").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert deployed.pk in {row["id"] for row in rows}
+    assert {row["loop_stage"] for row in rows} == {"reported"}
