@@ -28,7 +28,7 @@ def records(tongpin_server):
 
 
 def current_stage(page) -> str:
-    return page.get_by_test_id("stages").locator("[data-current]").get_attribute("data-stage")
+    return page.get_by_test_id("loop-stepper").locator("[data-current]").get_attribute("data-step")
 
 
 def test_run_drill_down_rectify_verify_close(page, screenshot, viewport, records, tongpin_server):

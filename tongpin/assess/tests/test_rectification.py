@@ -170,7 +170,7 @@ def test_pages_walk_the_loop(run, client_as, demo_user):
     item.refresh_from_db()
     assert item.loop_stage == LoopStage.CLOSED
     text = dangwei.get(reverse("assess:rectification", args=[item.pk])).content.decode()
-    assert 'data-stage="closed" data-current="1"' in text
+    assert 'data-step="closed" aria-current="step" data-current="1"' in text
     listing = dangwei.get(reverse("assess:rectification_export"))
     assert listing["Content-Type"].startswith("application/vnd")
 
