@@ -93,7 +93,7 @@ class IndicatorSystemSerializer(serializers.ModelSerializer):
 class RectificationItemSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True, default="")
-    stage = serializers.ChoiceField(choices=LoopStage.choices, source="loop_stage", read_only=True)
+    loop_stage = serializers.ChoiceField(choices=LoopStage.choices, read_only=True)
 
     class Meta:
         model = RectificationItem
@@ -108,7 +108,7 @@ class RectificationItemSerializer(serializers.ModelSerializer):
             "owner_name",
             "measures",
             "deadline",
-            "stage",
+            "loop_stage",
             "reported_on",
             "report_text",
             "verified_on",
@@ -119,11 +119,11 @@ class RectificationItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LoopReportSerializer(serializers.Serializer):
+class RectificationReportSerializer(serializers.Serializer):
     text = serializers.CharField()
     files = serializers.ListField(child=serializers.FileField(), required=False)
 
 
-class VerifySerializer(serializers.Serializer):
+class RectificationVerifySerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -11,11 +11,11 @@ from ..models import IndicatorSystem, Score
 from .serializers import (
     AssessmentRunSerializer,
     IndicatorSystemSerializer,
-    LoopReportSerializer,
     ManualScoreSerializer,
     RectificationItemSerializer,
+    RectificationReportSerializer,
+    RectificationVerifySerializer,
     ScoreSerializer,
-    VerifySerializer,
 )
 
 
@@ -85,11 +85,13 @@ class RectificationItemViewSet(viewsets.ReadOnlyModelViewSet):
     def _done(self, item):
         return Response(self.get_serializer(item).data, status=status.HTTP_200_OK)
 
-    @extend_schema(request=LoopReportSerializer, responses={200: RectificationItemSerializer})
+    @extend_schema(
+        request=RectificationReportSerializer, responses={200: RectificationItemSerializer}
+    )
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         item = self.get_object()
-        payload = LoopReportSerializer(data=request.data)
+        payload = RectificationReportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         rectification.report(
             item,
@@ -99,11 +101,13 @@ class RectificationItemViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._done(item)
 
-    @extend_schema(request=VerifySerializer, responses={200: RectificationItemSerializer})
+    @extend_schema(
+        request=RectificationVerifySerializer, responses={200: RectificationItemSerializer}
+    )
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         item = self.get_object()
-        payload = VerifySerializer(data=request.data)
+        payload = RectificationVerifySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         rectification.verify(item, user=request.user, **payload.validated_data)
         return self._done(item)

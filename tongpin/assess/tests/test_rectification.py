@@ -184,7 +184,7 @@ def test_api_actions(item, api_as):
     assert dangwei.post(verify, {"passed": True}).status_code == 200
     close = reverse("api:assess-rectification-close", args=[item.pk])
     data = dangwei.post(close).json()
-    assert data["stage"] == "closed"
+    assert data["loop_stage"] == "closed"
     assert (
         api_as("shuji2").get(reverse("api:assess-rectification-detail", args=[item.pk])).status_code
         == 404
