@@ -8,6 +8,11 @@ acts, which verifies, whether work has started); the actions :func:`report`, :fu
 so it cannot go stale; :meth:`ClosedLoopModel.loop_stage_case` is the same rule as one SQL
 expression, so lists filter and count by stage.
 
+Pages show the five stages with ``{% include "core/_loop_stepper.html" with
+steps=obj.loop_steps %}``; :func:`may_report`, :func:`may_verify` and :func:`may_close` say which
+buttons the user gets. Modules list their overdue items and those awaiting verification on the
+supervision page through ``core.registry.supervision_sources``.
+
 Core imports no app: who acts for an organization (for notifications) comes from the
 ``core.registry.organization_users`` registry that the accounts app fills.
 """

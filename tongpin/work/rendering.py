@@ -121,6 +121,9 @@ def plan_rows(plan) -> str:
                     append(
                         " " + _badge("danger", escape(_("%(n)s overdue") % {"n": rollup.overdue}))
                     )
+                if rollup.awaiting_verification:  # reports waiting for this level (闭环)
+                    waiting = _("%(n)s awaiting verification") % {"n": rollup.awaiting_verification}
+                    append(" " + _badge("warning", escape(waiting), ' data-testid="awaiting"'))
             append("</div>")
         append("</div></div>")
     return mark_safe("".join(out))  # noqa: S308  (every value above is escaped)

@@ -275,3 +275,13 @@ def test_task_lists_filter_by_stage(client_as, api_as, deployed, demo_user, toda
     rows = rows["results"] if isinstance(rows, dict) else rows
     assert deployed.pk in {row["id"] for row in rows}
     assert {row["loop_stage"] for row in rows} == {"reported"}
+
+
+def test_the_plan_shows_reports_awaiting_the_committees_verification(client_as, root):
+    from tongpin.work.demo import DEPLOYED_TITLE
+
+    # the demo: two branches reported the deployed task and wait for the committee
+    html = client_as("dangwei").get(f"/work/?org={root.pk}").content.decode()
+    row = html[html.index(DEPLOYED_TITLE) :]
+    row = row[: row.index("</div>")]
+    assert 'data-testid="awaiting">2 个待核验' in row
