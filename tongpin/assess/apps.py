@@ -10,32 +10,39 @@ class AssessConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
+        from tongpin.core import registry
         from tongpin.core.registry import NavEntry, demo_loaders, navigation
 
+        from . import indicators, rectification
         from .demo import load
 
         demo_loaders.register("assess", load)
-        navigation.register(
-            "assess.runs",
-            NavEntry(
-                label=_("Assessment"),
-                url_name="assess:runs",
-                icon="bar-chart-line",
-                order=60,
-                visible=_party_user,
+        indicators.register()
+        for key, label, url_name, icon, order in (
+            ("assess.runs", _("Assessment"), "assess:runs", "bar-chart-line", 60),
+            (
+                "assess.rectifications",
+                _("Rectification items"),
+                "assess:rectifications",
+                "clipboard-check",
+                61,
             ),
-        )
-        # ---- grassroots survey
-        navigation.register(
-            "assess.surveys",
-            NavEntry(
-                label=_("Grassroots surveys"),
-                url_name="assess:surveys",
-                icon="ui-checks",
-                order=61,
-                visible=_party_user,
+            (
+                "assess.candidates",
+                _("Candidates for commendation"),
+                "assess:candidates",
+                "award",
+                62,
             ),
+            ("assess.surveys", _("Grassroots surveys"), "assess:surveys", "ui-checks", 63),
+        ):
+            navigation.register(
+                key,
+                NavEntry(
+                    label=label, url_name=url_name, icon=icon, order=order, visible=_party_user
+                ),
+            )
+        # rectification items overdue or awaiting verification appear on work's 督办 page
+        registry.supervision_sources.register(
+            "assess.rectification", rectification.supervision_rows
         )
-        from .surveys import register as register_survey_indicator
-
-        register_survey_indicator()

@@ -7,9 +7,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tongpin.core.loops import ClosedLoopModel, organization_users
 from tongpin.core.models import ChangeLoggedModel, ScopedManager
 from tongpin.core.scoping import ScopeSpec
 from tongpin.orgs.models import Organization
@@ -17,6 +19,8 @@ from tongpin.orgs.models import Organization
 
 class TemplateKind(models.TextChoices):
     FOUR_STRONG = "four_strong", _("Four-strong branch (STD-01)")
+    AGENCY_ANNUAL = "agency_annual", _("Annual party-building assessment of the agency")
+    SECRETARY_REVIEW = "secretary_review", _("Secretary's annual report and review (JG-15)")
     CUSTOM = "custom", _("Custom")
 
 
@@ -41,6 +45,23 @@ class IndicatorSystem(ChangeLoggedModel):
 class ItemKind(models.TextChoices):
     COMPUTED = "computed", _("Computed")
     MANUAL = "manual", _("Manual")
+
+
+class Scale(models.TextChoices):
+    POINTS = "points", _("Score")
+    GRADE = "grade", _("Grade")
+
+
+class Grade(models.TextChoices):
+    """Review grades of the secretary's annual report (JG-15), each worth a score."""
+
+    GOOD = "good", _("Good")
+    FAIRLY_GOOD = "fairly_good", _("Fairly good")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")
+
+
+GRADE_SCORES = {Grade.GOOD: 100, Grade.FAIRLY_GOOD: 85, Grade.AVERAGE: 70, Grade.POOR: 50}
 
 
 class IndicatorItem(ChangeLoggedModel):
@@ -69,6 +90,9 @@ class IndicatorItem(ChangeLoggedModel):
     # key in tongpin.core.registry.indicators (computed items only)
     indicator = models.CharField(_("indicator"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # manual items: a score from 0 to max_score (shown as 0-100), or a review grade
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.POINTS)
+    max_score = models.DecimalField(_("maximum score"), max_digits=5, decimal_places=1, default=100)
 
     scope_spec = ScopeSpec(org=None)
 
@@ -125,9 +149,10 @@ class AssessmentRun(ChangeLoggedModel):
         return f"{self.system} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
 
 
-class Score(models.Model):
+class Score(ChangeLoggedModel):
     """One organization's value on one item of a run, with the records it was computed from
-    (frozen: later edits of those records do not change a stored score)."""
+    (frozen: later edits of those records do not change a stored score). Manual scores carry
+    the assessor's grade or points, evidence summary and files; their history is the audit."""
 
     run = models.ForeignKey(
         AssessmentRun,
@@ -155,6 +180,10 @@ class Score(models.Model):
         blank=True,
         related_name="+",
     )
+    # manual items: the points as entered (value is them on the 0-100 scale) or the grade
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
+    note = models.TextField(_("evidence summary"), blank=True)
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(org="organization")
@@ -171,6 +200,153 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.item}: {self.value}"
+
+
+class SecretaryReport(ChangeLoggedModel):
+    """A secretary's annual report to the level above (JG-15), kept once per run and
+    organization: the secretary or the assessor enters it, reviewers read it where they grade."""
+
+    run = models.ForeignKey(
+        AssessmentRun,
+        verbose_name=_("assessment run"),
+        on_delete=models.CASCADE,
+        related_name="secretary_reports",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("report"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_spec = ScopeSpec(org="organization")
+
+    class Meta:
+        verbose_name = _("secretary's annual report")
+        verbose_name_plural = _("secretaries' annual reports")
+        ordering = ["run", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "organization"], name="assess_secretary_report_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.run}"
+
+
+class RectificationItem(ClosedLoopModel, ChangeLoggedModel):
+    """A problem found by an assessment (问题整改), rectified by its organization and verified
+    and closed out (销号) by the level above: the run's organization (core's closed loop)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="rectification_items",
+    )
+    run = models.ForeignKey(
+        AssessmentRun,
+        verbose_name=_("assessment run"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectification_items",
+    )
+    score = models.ForeignKey(
+        Score,
+        verbose_name=_("score"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rectification_items",
+    )
+    problem = models.TextField(_("problem"))
+    owner = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("responsible person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    measures = models.TextField(_("measures"), blank=True)
+    deadline = models.DateField(_("deadline"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_spec = ScopeSpec(org="organization")
+
+    class Meta:
+        verbose_name = _("rectification item")
+        verbose_name_plural = _("rectification items")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self):
+        return self.problem[:60]
+
+    def loop_organization(self):
+        return self.organization
+
+    def verifying_organization(self):
+        """The level above: the run's organization, or the parent for an item made by hand
+        (or when a branch assessed itself)."""
+        if self.run_id and self.run.organization_id != self.organization_id:
+            return self.run.organization
+        return Organization.objects.get_parent(self.organization)
+
+    def loop_is_started(self) -> bool:
+        return bool(self.measures)
+
+    @classmethod
+    def loop_started_condition(cls) -> Q:
+        return ~Q(measures="")
+
+    def loop_may_report(self, user) -> bool:
+        """The owner, or whoever changes the organization that rectifies."""
+        from tongpin.core.scoping import can_reach
+
+        return (
+            self.owner_id is not None and self.owner.user_id == getattr(user, "pk", None)
+        ) or can_reach(user, self.organization)
+
+    def loop_owner_users(self) -> list:
+        users = organization_users(self.organization)
+        if self.owner_id and self.owner.user_id and self.owner.user not in users:
+            users.append(self.owner.user)
+        return users
+
+    def loop_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("assess:rectification", args=[self.pk])
+
+    def loop_title(self) -> str:
+        return self.problem[:60]
+
+    def get_loop_stage_display(self) -> str:
+        return self.loop_stage.label
+
+    def is_overdue(self, today) -> bool:
+        """Past the deadline and not reported (a report awaiting verification is not late)."""
+        return (
+            self.reported_on is None
+            and not self.closed_on
+            and not self.verified_on
+            and self.deadline < today
+        )
 
 
 # ---- grassroots survey

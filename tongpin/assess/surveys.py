@@ -368,17 +368,3 @@ def grassroots_satisfaction(organizations, period_start, period_end):
         org_id: (round((sum(values) / len(values) - 1) * 25, 1), evidence[org_id])
         for org_id, values in totals.items()
     }
-
-
-def register() -> None:
-    from tongpin.core.indicators import Indicator
-    from tongpin.core.registry import indicators
-
-    indicators.register(
-        "assess.grassroots_survey",
-        Indicator(
-            label=gettext_lazy("Grassroots satisfaction (survey)"),
-            rule="",
-            compute=grassroots_satisfaction,
-        ),
-    )

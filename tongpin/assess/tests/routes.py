@@ -10,8 +10,10 @@ from tongpin.demo.testing import (
     ANY_CHANGE,
     DOMAIN_USERS,
     EVERYONE,
+    OFFICE_CHANGE,
     OFFICE_VIEW,
     Route,
+    office_branch,
     pk_of,
 )
 
@@ -31,6 +33,49 @@ def office_score():
     return Score.objects.filter(organization__name="办公室党支部").order_by("pk").first()
 
 
+def closed_run():
+    from tongpin.assess.models import AssessmentRun
+
+    return AssessmentRun.objects.filter(status="closed").order_by("pk").first()
+
+
+def office_in(run_getter):
+    return lambda: {"pk": run_getter().pk, "org_pk": office_branch().pk}
+
+
+def office_manual_item():
+    from tongpin.assess.models import ItemKind
+
+    run = closed_run()
+    item = run.system.items.filter(kind=ItemKind.MANUAL).first()
+    return {"pk": run.pk, "org_pk": office_branch().pk, "item_pk": item.pk}
+
+
+def office_item():
+    """The office branch's reported rectification item (with its evidence file)."""
+    from tongpin.assess.models import RectificationItem
+
+    return RectificationItem.objects.filter(
+        organization__name="办公室党支部", reported_on__isnull=False
+    ).first()
+
+
+def office_item_file():
+    from tongpin.core.services import attachments_of
+
+    return {"file_id": attachments_of(office_item()).first().pk}
+
+
+def four_strong_system():
+    from tongpin.assess.models import IndicatorSystem
+
+    return IndicatorSystem.objects.get(template="four_strong")
+
+
+def four_strong_item():
+    return four_strong_system().items.order_by("pk").first()
+
+
 ROUTES = [
     Route("assess:runs", get=DOMAIN_USERS),
     Route("assess:run_start", get=ANY_CHANGE, post=ANY_CHANGE),
@@ -38,6 +83,67 @@ ROUTES = [
     Route("assess:run_close", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(demo_run)),
     Route("assess:run_export", get=RUN_VIEW, kwargs=pk_of(demo_run)),
     Route("assess:score", get=OFFICE_VIEW, kwargs=pk_of(office_score)),
+    Route("assess:ranking", get=RUN_VIEW, kwargs=pk_of(closed_run)),
+    Route("assess:feedback", get=OFFICE_VIEW, kwargs=office_in(demo_run)),
+    Route("assess:feedback_export", get=OFFICE_VIEW, kwargs=office_in(demo_run)),
+    Route("assess:feedback_docx", get=OFFICE_VIEW, kwargs=office_in(demo_run)),
+    # the run is closed: nobody scores it any more
+    Route("assess:score_enter", post=frozenset(), kwargs=office_manual_item),
+    Route("assess:secretary_report", post=OFFICE_CHANGE, kwargs=office_in(demo_run)),
+    Route(
+        "assess:rectification_create",
+        get=AGENCY_WIDE_CHANGE,
+        post=AGENCY_WIDE_CHANGE,
+        kwargs=office_in(demo_run),
+    ),
+    Route(
+        "assess:rectification_propose",
+        post=AGENCY_WIDE_CHANGE,
+        kwargs=lambda: {**office_in(demo_run)(), "score_pk": office_score().pk},
+    ),
+    Route("assess:rectifications", get=DOMAIN_USERS),
+    Route("assess:rectification_export", get=DOMAIN_USERS),
+    Route("assess:rectification", get=OFFICE_VIEW, kwargs=pk_of(office_item)),
+    Route("assess:rectification_measures", post=OFFICE_CHANGE, kwargs=pk_of(office_item)),
+    Route("assess:rectification_report", post=OFFICE_CHANGE, kwargs=pk_of(office_item)),
+    Route("assess:rectification_verify", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_item)),
+    Route("assess:rectification_close", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_item)),
+    Route("assess:attachment", get=OFFICE_VIEW, kwargs=office_item_file),
+    Route("assess:candidates", get=DOMAIN_USERS),
+    Route("assess:candidates_export", get=DOMAIN_USERS),
+    Route("assess:systems", get=AGENCY_WIDE_CHANGE),
+    Route("assess:system_create", get=AGENCY_WIDE_CHANGE, post=AGENCY_WIDE_CHANGE),
+    Route(
+        "assess:system",
+        get=AGENCY_WIDE_CHANGE,
+        post=AGENCY_WIDE_CHANGE,
+        kwargs=pk_of(four_strong_system),
+    ),
+    Route("assess:system_copy", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(four_strong_system)),
+    Route("assess:system_history", get=AGENCY_WIDE_CHANGE, kwargs=pk_of(four_strong_system)),
+    Route(
+        "assess:item_create",
+        get=AGENCY_WIDE_CHANGE,
+        post=AGENCY_WIDE_CHANGE,
+        kwargs=pk_of(four_strong_system),
+    ),
+    Route(
+        "assess:item_edit",
+        get=AGENCY_WIDE_CHANGE,
+        post=AGENCY_WIDE_CHANGE,
+        kwargs=pk_of(four_strong_item),
+    ),
+    Route("assess:item_delete", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(four_strong_item)),
+    Route("assess:item_history", get=AGENCY_WIDE_CHANGE, kwargs=pk_of(four_strong_item)),
+    # the demo score is computed: dangwei is told so (400), the branch may not score itself
+    Route("api:assess-score-enter", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_score)),
+    Route("api:assess-system-list", get=DOMAIN_USERS),
+    Route("api:assess-system-detail", get=DOMAIN_USERS, kwargs=pk_of(four_strong_system)),
+    Route("api:assess-rectification-list", get=DOMAIN_USERS),
+    Route("api:assess-rectification-detail", get=OFFICE_VIEW, kwargs=pk_of(office_item)),
+    Route("api:assess-rectification-report", post=OFFICE_CHANGE, kwargs=pk_of(office_item)),
+    Route("api:assess-rectification-verify", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_item)),
+    Route("api:assess-rectification-close", post=AGENCY_WIDE_CHANGE, kwargs=pk_of(office_item)),
     Route("api:assess-run-list", get=DOMAIN_USERS),
     Route("api:assess-run-detail", get=RUN_VIEW, kwargs=pk_of(demo_run)),
     Route("api:assess-score-list", get=DOMAIN_USERS),

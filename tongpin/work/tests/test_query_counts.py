@@ -13,7 +13,7 @@ PAGES = {
     "/work/leader/": 15,
     "/work/tasks/export/": 14,  # + the goal titles of all tasks, one query
     "/work/goals/export/": 13,
-    "/work/supervision/export/": 15,  # + tasks awaiting verification (closed loop)
+    "/work/supervision/export/": 16,  # + tasks awaiting verification, + assess source
     "/work/responsibility/export/": 13,
 }
 
