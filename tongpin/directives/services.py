@@ -247,7 +247,16 @@ def loop_rows(directive: Directive, user) -> list[LoopRow]:
     return [row for row in rows.values() if row.task_visible or row.children]
 
 
-# ---- 第一议题: meetings that studied the directive as their first agenda item ---------------
+# ---- 第一议题: meetings and study sessions that studied the directive first ------------------
+
+
+def _first_item_filter(directive: Directive) -> dict:
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        "first_item_type": ContentType.objects.get_for_model(Directive),
+        "first_item_id": directive.pk,
+    }
 
 
 def first_item_meetings(directive: Directive, user) -> list:
@@ -255,20 +264,190 @@ def first_item_meetings(directive: Directive, user) -> list:
     directive, as far as ``user`` reaches. Read through the app registry: ``life`` points at
     directives by a generic link, and this app never imports it."""
     from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
 
     if not apps.is_installed("tongpin.life"):
         return []
     meeting = apps.get_model("life", "Meeting")
     return list(
         meeting.objects.restrict(user)
-        .filter(
-            first_item_type=ContentType.objects.get_for_model(Directive),
-            first_item_id=directive.pk,
-        )
+        .filter(**_first_item_filter(directive))
         .select_related("organization")
         .order_by("planned_on", "pk")
     )
+
+
+@dataclass
+class FirstItemStudy:
+    """A meeting or a study session that took the directive as its first agenda item, with who
+    attended: ``present``/``expected`` for every reader, ``names`` (of those present) only for
+    those who look after its organization, as on the meeting's and the session's own pages."""
+
+    kind: str  # "meeting" or "session"
+    record: object
+    organization: Organization
+    date: datetime.date | None
+    title: str
+    url: str
+    held: bool
+    present: int = 0
+    expected: int = 0
+    names: list | None = None
+    organization_ids: set = field(default_factory=set)  # with a session's joint partners
+
+
+def first_item_sessions(directive: Directive, user) -> list:
+    """Study sessions (of the ``study`` app, read through the app registry) whose first agenda
+    item links to the directive, as far as ``user`` reaches."""
+    from django.apps import apps
+
+    if not apps.is_installed("tongpin.study"):
+        return []
+    session = apps.get_model("study", "StudySession")
+    return list(
+        session.objects.restrict(user)
+        .filter(**_first_item_filter(directive))
+        .select_related("organization", "meeting")
+        .prefetch_related("partners")
+        .distinct()
+        .order_by("held_on", "pk")
+    )
+
+
+def first_item_studies(directive: Directive, user) -> list[FirstItemStudy]:
+    """Meetings and study sessions that studied the directive first, by date, each with its
+    attendance: a meeting's from ``life``; a session's from its meeting, or its own rows. A
+    fixed number of queries whatever their number (no query per row)."""
+    from django.apps import apps
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from tongpin.core.scoping import VIEW, looks_after_organizations, restrict
+    from tongpin.members.models import Member
+
+    meetings = first_item_meetings(directive, user)
+    sessions = first_item_sessions(directive, user)
+    staff = looks_after_organizations(user)
+
+    def may_see_names(organization) -> bool:
+        return staff and can_reach(user, organization, VIEW)
+
+    # present members' names of every meeting involved (its own row, or a session held in it)
+    meeting_ids = {m.pk for m in meetings} | {s.meeting_id for s in sessions if s.meeting_id}
+    meeting_names: dict[int, list] = {}
+    if meeting_ids and staff:
+        attendance = apps.get_model("life", "Attendance")
+        rows = (
+            attendance.objects.restrict(user)
+            .filter(meeting_id__in=meeting_ids, status="present")
+            .order_by("member__name", "pk")
+            .values_list("meeting_id", "member__name")
+        )
+        for meeting_id, name in rows:
+            meeting_names.setdefault(meeting_id, []).append(name)
+
+    studies = [
+        FirstItemStudy(
+            kind="meeting",
+            record=m,
+            organization=m.organization,
+            date=m.held_on or m.planned_on,
+            title=m.title or m.get_kind_display(),
+            url=reverse("life:detail", args=[m.pk]),
+            held=m.status == "held",
+            present=m.present_count,
+            expected=m.expected_count,
+            names=meeting_names.get(m.pk, []) if may_see_names(m.organization) else None,
+            organization_ids={m.organization_id},
+        )
+        for m in meetings
+    ]
+
+    own = [s for s in sessions if not s.meeting_id]
+    own_names: dict[int, list] = {}
+    own_counts: dict[int, int] = {}
+    member_paths: list[str] = []
+    if own:
+        study_attendance = apps.get_model("study", "StudyAttendance")
+        own_counts = dict(
+            study_attendance.objects.filter(session_id__in=[s.pk for s in own])
+            .values("session_id")
+            .annotate(n=Count("pk"))
+            .values_list("session_id", "n")
+        )
+        if staff:
+            # a plain model (no scoped manager): its scope_spec applies through core's restrict
+            rows = (
+                restrict(study_attendance.objects.all(), user)
+                .filter(session_id__in=[s.pk for s in own])
+                .order_by("member__name", "pk")
+                .values_list("session_id", "member__name")
+            )
+            for session_id, name in rows:
+                own_names.setdefault(session_id, []).append(name)
+        # expected at a session of its own: the members of the organizations studying
+        condition = Q(pk__in=[])
+        for s in own:
+            for organization in [s.organization, *s.partners.all()]:
+                condition |= Q(branch__path__startswith=organization.path)
+        member_paths = list(Member.objects.filter(condition).values_list("branch__path", flat=True))
+
+    for s in sessions:
+        organizations = [s.organization, *s.partners.all()]
+        study = FirstItemStudy(
+            kind="session",
+            record=s,
+            organization=s.organization,
+            date=s.held_on,
+            title=s.topic,
+            url=reverse("study:session", args=[s.pk]),
+            held=True,
+            organization_ids={o.pk for o in organizations},
+        )
+        if s.meeting_id:
+            study.present, study.expected = s.meeting.present_count, s.meeting.expected_count
+            names = meeting_names.get(s.meeting_id, [])
+        else:
+            roots = tuple(o.path for o in organizations)
+            study.present = own_counts.get(s.pk, 0)
+            study.expected = sum(1 for path in member_paths if path.startswith(roots))
+            names = own_names.get(s.pk, [])
+        study.names = names if may_see_names(s.organization) else None
+        studies.append(study)
+    return sorted(studies, key=lambda st: (st.date or datetime.date.min, st.kind, st.record.pk))
+
+
+@dataclass
+class TargetStudy:
+    """第一议题 per implementing organization: has it studied the directive yet? ``studied`` is
+    None for an organization the reader does not reach (not theirs to know)."""
+
+    organization: Organization
+    studied: bool | None
+    first_on: datetime.date | None = None
+
+
+def first_item_by_target(directive: Directive, user, studies=None) -> list[TargetStudy]:
+    """The committee's view of "has every implementing organization done 第一议题?": a held
+    meeting or a session of that organization (a joint session counts for every organization
+    studying) with the directive as its first item."""
+    from tongpin.core.scoping import VIEW
+
+    if studies is None:
+        studies = first_item_studies(directive, user)
+    first: dict[int, datetime.date] = {}
+    for study in studies:
+        if not study.held:
+            continue
+        for org_id in study.organization_ids:
+            if org_id not in first or (study.date and study.date < first[org_id]):
+                first[org_id] = study.date
+    rows = []
+    for target in directive.targets.order_by("path"):
+        if not can_reach(user, target, VIEW):
+            rows.append(TargetStudy(target, None))
+        else:
+            rows.append(TargetStudy(target, target.pk in first, first.get(target.pk)))
+    return rows
 
 
 # ---- the original document --------------------------------------------------------------

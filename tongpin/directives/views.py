@@ -123,6 +123,8 @@ def _states():
 @require_GET
 def directive_detail(request, pk):
     directive = scoped_get(Directive, request.user, pk)
+    # 第一议题: meetings and study sessions that studied it first, and which targets have
+    studies = services.first_item_studies(directive, request.user)
     return render(
         request,
         "directives/detail.html",
@@ -130,7 +132,8 @@ def directive_detail(request, pk):
             "directive": directive,
             "targets": list(directive.targets.order_by("path")),
             "rows": services.loop_rows(directive, request.user),
-            "meetings": services.first_item_meetings(directive, request.user),
+            "studies": studies,
+            "target_studies": services.first_item_by_target(directive, request.user, studies),
             "can_change": services.can_change(request.user, directive),
             "originals": services.original_documents(directive),
         },

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tongpin.core import first_items
 from tongpin.core.forms import BootstrapMixin, DateInput, TreeChoiceField
 from tongpin.core.scoping import CHANGE
 from tongpin.life.models import Meeting, MeetingStatus
@@ -86,6 +87,19 @@ class SessionForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
+    # 第一议题, as on a meeting: a record from core's registry (e.g. a directive), stored as a
+    # generic link; left empty in a meeting, the meeting's first item is taken over
+    first_item = forms.ChoiceField(
+        label=_("First agenda item: directive"),
+        required=False,
+        help_text=_("Left empty, a session held in a meeting takes the meeting's first item."),
+    )
+    first_item_title = forms.CharField(
+        label=_("First agenda item"),
+        max_length=300,
+        required=False,
+        help_text=_("The directive or speech studied first (第一议题), if any."),
+    )
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -94,6 +108,8 @@ class SessionForm(BootstrapMixin, forms.Form):
         from .services import visible_materials
 
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["first_item"].choices = [("", "—")] + first_items.choices(user, None)
         organizations = Organization.objects.restrict(user, CHANGE).filter(is_active=True)
         self.fields["organization"].queryset = organizations
         self.fields["meeting"].queryset = (
@@ -111,3 +127,21 @@ class SessionForm(BootstrapMixin, forms.Form):
         if not data.get("meeting") and not data.get("held_on"):
             self.add_error("held_on", _("Give the date, or the meeting it was held in."))
         return data
+
+    def clean_first_item(self):
+        """The chosen record (checked with its own ``restrict``), or None."""
+        value = self.cleaned_data.get("first_item")
+        return first_items.resolve(self.user, value)[1] if value else None
+
+    @staticmethod
+    def prefill(meeting) -> dict:
+        """A session recorded from a held meeting: its organization, date and 第一议题 are known
+        already (为基层减负)."""
+        return {
+            "organization": meeting.organization_id,
+            "meeting": meeting.pk,
+            "held_on": meeting.held_on,
+            "topic": meeting.first_item_title or meeting.title,
+            "first_item": first_items.value_of(meeting.first_item_type_id, meeting.first_item_id),
+            "first_item_title": meeting.first_item_title,
+        }

@@ -134,6 +134,18 @@ class StudySession(ChangeLoggedModel):
         Material, verbose_name=_("materials"), blank=True, related_name="sessions"
     )
     summary = models.TextField(_("summary"), blank=True)
+    # 第一议题: a generic link as on life's Meeting (a directive, without importing directives);
+    # the title stays readable for those who may not open the record
+    first_item_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("first agenda item type"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    first_item_id = models.PositiveBigIntegerField(_("first agenda item id"), null=True, blank=True)
+    first_item_title = models.CharField(_("first agenda item"), max_length=300, blank=True)
 
     scope_spec = ScopeSpec(org=("organization", "partners"), public=True)
 
@@ -141,6 +153,7 @@ class StudySession(ChangeLoggedModel):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("study session")
         verbose_name_plural = _("study sessions")
+        indexes = [models.Index(fields=["first_item_type", "first_item_id"])]
 
     def __str__(self):
         return f"{self.topic} ({self.held_on:%Y-%m-%d})"

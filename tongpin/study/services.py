@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -164,9 +165,14 @@ def record_session(
     materials=(),
     partners=(),
     summary: str = "",
+    first_item=None,
+    first_item_title: str = "",
 ) -> StudySession:
     """Record a held session. In a meeting its attendance is the meeting's (no list asked
-    again); otherwise ``members`` are those present, from the organizations studying."""
+    again); otherwise ``members`` are those present, from the organizations studying.
+
+    ``first_item`` (第一议题) is any record, e.g. a directive, linked generically; left out, a
+    session held in a meeting takes over the meeting's first item (nothing entered twice)."""
     from tongpin.life.models import MeetingStatus
 
     require_reach(user, organization, CHANGE)
@@ -193,6 +199,7 @@ def record_session(
         meeting=meeting,
         summary=summary,
     )
+    _set_first_item(session, first_item, first_item_title, meeting)
     session.full_clean()
     session.save()
     session.partners.set(partners)
@@ -200,6 +207,67 @@ def record_session(
     StudyAttendance.objects.bulk_create(
         StudyAttendance(session=session, member=member) for member in members
     )
+    return session
+
+
+@transaction.atomic
+def update_session(
+    session: StudySession,
+    *,
+    user,
+    tier: str,
+    topic: str,
+    hours,
+    form: str = StudyForm.ACTIVITY,
+    held_on=None,
+    materials=None,
+    summary: str = "",
+    first_item=None,
+    first_item_title: str = "",
+) -> StudySession:
+    """Correct a recorded session: what was studied (its 第一议题 too), how long, its summary.
+    Its organization, meeting and attendance stay as recorded; held in a meeting, so does
+    its date."""
+    require_reach(user, session.organization, CHANGE)
+    if hours is None or Decimal(hours) <= 0 or Decimal(hours) > 24:
+        raise ValidationError({"hours": _("Class hours are more than 0 and at most 24.")})
+    session.tier = tier
+    session.form = form
+    session.topic = (topic or "").strip()
+    session.hours = Decimal(hours)
+    session.summary = summary
+    if not session.meeting_id and held_on:
+        session.held_on = held_on
+    _set_first_item(session, first_item, first_item_title, session.meeting)
+    session.full_clean()
+    session.save()
+    if materials is not None:
+        session.materials.set(materials)
+    return session
+
+
+def _set_first_item(session, target, title: str, meeting) -> None:
+    """The session's 第一议题: the chosen record, else the meeting's first item (if any)."""
+    title = (title or "").strip()
+    if target is not None:
+        session.first_item_type = ContentType.objects.get_for_model(target)
+        session.first_item_id = target.pk
+        session.first_item_title = (title or str(target))[:300]
+    elif meeting is not None and (meeting.first_item_id or meeting.first_item_title) and not title:
+        session.first_item_type_id = meeting.first_item_type_id
+        session.first_item_id = meeting.first_item_id
+        session.first_item_title = meeting.first_item_title
+    else:
+        session.first_item_type, session.first_item_id = None, None
+        session.first_item_title = title[:300]
+
+
+@transaction.atomic
+def link_first_item(session: StudySession, target, *, user) -> StudySession:
+    """Point the session's first agenda item (第一议题) at any record, e.g. a directive."""
+    require_reach(user, session.organization, CHANGE)
+    _set_first_item(session, target, "", None)
+    session.save()
     return session
 
 

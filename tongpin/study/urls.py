@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessions/export/", views.session_export, name="sessions_export"),
     path("sessions/add/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("report/", views.report, name="report"),
     path("report/export/", views.report_export, name="report_export"),
 ]

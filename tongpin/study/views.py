@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tongpin.core import first_items
 from tongpin.core.access import domain_view
 from tongpin.core.excel import export_xlsx
 from tongpin.core.scoping import CHANGE, VIEW, can_reach, looks_after_organizations
@@ -179,6 +180,10 @@ def session_detail(request, pk):
             # who was there is for the organization's staff (as meeting attendance is)
             "participants": services.participants(session) if staff else None,
             "count": services.participants(session).count(),
+            "can_change": can_reach(request.user, session.organization, CHANGE),
+            "first_item_url": first_items.url_for(
+                request.user, session.first_item_type_id, session.first_item_id
+            ),
         },
     )
 
@@ -189,6 +194,9 @@ def session_create(request):
     if not _can_add(request.user):
         raise PermissionDenied
     initial = {"held_on": timezone.localdate(), "hours": "2"}
+    meeting = _meeting_to_prefill(request)
+    if meeting is not None:
+        initial.update(SessionForm.prefill(meeting))
     form = SessionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -206,6 +214,8 @@ def session_create(request):
                 partners=data.get("partners") or (),
                 materials=data.get("materials") or (),
                 summary=data.get("summary") or "",
+                first_item=data.get("first_item"),
+                first_item_title=data.get("first_item_title") or "",
             )
         except ValidationError as error:
             form.add_errors(error)
@@ -213,6 +223,67 @@ def session_create(request):
             messages.success(request, _("The study session is recorded."))
             return redirect(session.get_absolute_url())
     return render(request, "study/session_form.html", {"form": form})
+
+
+@domain_view
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk):
+    """Correct a session; its organization, meeting and attendance stay as recorded."""
+    session = get_object_or_404(services.sessions_for(request.user), pk=pk)
+    if not can_reach(request.user, session.organization, CHANGE):
+        raise PermissionDenied
+    initial = {
+        "tier": session.tier,
+        "form": session.form,
+        "topic": session.topic,
+        "held_on": session.held_on,
+        "hours": session.hours,
+        "materials": list(session.materials.values_list("pk", flat=True)),
+        "summary": session.summary,
+        "first_item": first_items.value_of(session.first_item_type_id, session.first_item_id),
+        "first_item_title": session.first_item_title,
+    }
+    form = SessionForm(request.POST or None, user=request.user, initial=initial)
+    for name in ("organization", "meeting", "members", "partners"):
+        del form.fields[name]  # as recorded
+    if session.meeting_id:
+        form.fields["held_on"].disabled = True  # the meeting's date
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_session(
+                session,
+                user=request.user,
+                tier=data["tier"],
+                form=data["form"],
+                topic=data["topic"],
+                held_on=data.get("held_on"),
+                hours=data["hours"],
+                materials=data.get("materials") or (),
+                summary=data.get("summary") or "",
+                first_item=data.get("first_item"),
+                first_item_title=data.get("first_item_title") or "",
+            )
+        except ValidationError as error:
+            form.add_errors(error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(session.get_absolute_url())
+    return render(request, "study/session_form.html", {"form": form, "session": session})
+
+
+def _meeting_to_prefill(request):
+    """``?meeting=<pk>``: a held meeting the user may change, whose session is being recorded."""
+    from tongpin.life.models import Meeting, MeetingStatus
+
+    raw = request.GET.get("meeting", "")
+    if not raw.isdigit():
+        return None
+    return (
+        Meeting.objects.restrict(request.user, CHANGE)
+        .filter(pk=int(raw), status=MeetingStatus.HELD)
+        .first()
+    )
 
 
 @domain_view

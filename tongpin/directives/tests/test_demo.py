@@ -36,5 +36,5 @@ def test_directive_page_shows_the_loop_and_the_first_agenda_item(client_as, demo
     response = client_as("dangwei").get(reverse("directives:detail", args=[directive.pk]))
     assert response.status_code == 200
     assert [row.total for row in response.context["rows"]] == [3, 3, 3]
-    assert response.context["meetings"] == [meeting]
+    assert [study.record for study in response.context["studies"]] == [meeting]
     assert reverse("life:detail", args=[meeting.pk]) in response.content.decode()

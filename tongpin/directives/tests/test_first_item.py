@@ -88,7 +88,7 @@ def test_a_recorded_meeting_links_its_first_item_to_the_directive(
     detail = client.get(reverse("life:detail", args=[meeting.pk])).content.decode()
     assert reverse("directives:detail", args=[office_directive.pk]) in detail
     directive_page = client.get(reverse("directives:detail", args=[office_directive.pk]))
-    assert directive_page.context["meetings"] == [meeting]
+    assert [study.record for study in directive_page.context["studies"]] == [meeting]
     # recording again keeps the link (the picker is pre-filled with it)
     again = client.get(reverse("life:record", args=[meeting.pk]))
     assert (

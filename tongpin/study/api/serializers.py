@@ -64,5 +64,8 @@ class StudySessionSerializer(serializers.ModelSerializer):
             "meeting",
             "materials",
             "summary",
+            "first_item_type",
+            "first_item_id",
+            "first_item_title",
         ]
         read_only_fields = fields

@@ -5,7 +5,14 @@ them and searches. Adding a material or a session needs a change scope somewhere
 is public to its members; class hours and the cadence are for those who look after organizations.
 """
 
-from tongpin.demo.testing import ANY_CHANGE, DOMAIN_USERS, OFFICE_PUBLIC_VIEW, Route, pk_of
+from tongpin.demo.testing import (
+    ANY_CHANGE,
+    DOMAIN_USERS,
+    OFFICE_CHANGE,
+    OFFICE_PUBLIC_VIEW,
+    Route,
+    pk_of,
+)
 
 # users with a subtree in their view scope: the ones who look after organizations
 STAFF_VIEW = ANY_CHANGE | {"lingdao"}
@@ -44,6 +51,13 @@ ROUTES = [
     Route("study:sessions_export", get=DOMAIN_USERS, note="an .xlsx download, audited"),
     Route("study:session_create", get=ANY_CHANGE, post=ANY_CHANGE),
     Route("study:session", get=OFFICE_PUBLIC_VIEW, kwargs=pk_of(office_session)),
+    # correcting a session is for those who change its organization
+    Route(
+        "study:session_edit",
+        get=OFFICE_CHANGE,
+        post=OFFICE_CHANGE,
+        kwargs=pk_of(office_session),
+    ),
     Route("study:report", get=STAFF_VIEW),
     Route("study:report_export", get=STAFF_VIEW, note="an .xlsx download, audited"),
     Route("api:study-session-list", get=DOMAIN_USERS),
