@@ -218,6 +218,16 @@ def meeting_create(request):
     return render(request, "life/meeting_form.html", {"form": form})
 
 
+def _study_session_url(meeting) -> str:
+    """The study app's form, prefilled from this meeting (its attendance and 第一议题 are reused,
+    never entered twice); the study app lies above life, so it is found by name, if installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("tongpin.study"):
+        return ""
+    return f"{reverse('study:session_create')}?meeting={meeting.pk}"
+
+
 @domain_view
 @require_GET
 def meeting_detail(request, pk):
@@ -243,6 +253,7 @@ def meeting_detail(request, pk):
             request.user, meeting.first_item_type_id, meeting.first_item_id
         ),
         "can_change": can_change,
+        "study_session_url": _study_session_url(meeting) if can_change and meeting.is_held else "",
         "votes_allowed": votes_allowed,
         "motion_form": MotionForm() if can_change and meeting.is_held and votes_allowed else None,
         "checkin_open": services.checkin_open(meeting),

@@ -122,6 +122,12 @@ def test_recording_from_a_meeting_prefills_the_form(client_as, demo_user, office
         held_meeting(), office_directive, user=demo_user("shuji")
     )
     client = client_as("shuji")
+    # the held meeting's page leads to the prefilled form
+    detail = client.get(reverse("life:detail", args=[meeting.pk])).content.decode()
+    assert f"{reverse('study:session_create')}?meeting={meeting.pk}" in detail
+    # a member who cannot change the meeting gets no such button
+    member_page = client_as("dangyuan").get(reverse("life:detail", args=[meeting.pk]))
+    assert 'data-testid="meeting-study-session"' not in member_page.content.decode()
     page = client.get(reverse("study:session_create") + f"?meeting={meeting.pk}")
     initial = page.context["form"].initial
     assert initial["meeting"] == meeting.pk and initial["organization"] == office_branch().pk
