@@ -72,6 +72,7 @@ bench: setup
 	$(PY) bench/member_list.py
 	$(PY) bench/work_plan.py
 	$(PY) bench/life_compliance.py
+	$(PY) bench/assess_run.py
 
 clean:
 	rm -rf $(VENV) node_modules tongpin/static/vendor var/static

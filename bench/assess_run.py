@@ -90,8 +90,8 @@ def bench(runs: int) -> int:
     client.force_login(dangwei)
     office = Organization.objects.get(name="办公室党支部")
     pages = {
-        "run page as dangwei": reverse("assess:run_detail", args=[last_run.pk]),
-        "rankings of the closed run": reverse("assess:rankings", args=[last_run.pk]),
+        "run page as dangwei": reverse("assess:run", args=[last_run.pk]),
+        "rankings of the closed run": reverse("assess:ranking", args=[last_run.pk]),
         "feedback report (.docx) of one branch": reverse(
             "assess:feedback_docx", args=[last_run.pk, office.pk]
         ),
