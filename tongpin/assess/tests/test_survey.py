@@ -442,3 +442,30 @@ def test_a_choice_question_needs_two_options(demo_user):
         surveys.add_question(
             survey, user=dangwei, text="单选", kind=QuestionKind.CHOICE, options="唯一"
         )
+
+
+def test_a_branch_rating_itself_in_its_own_survey_does_not_score_it(demo_user):
+    """A branch secretary may run a survey of their own branch, but the grassroots-satisfaction
+    indicator counts only surveys run by a level above the rated organization: otherwise a
+    branch would score itself in the committee's assessment (or mark down another branch's
+    department from a survey of its own)."""
+    shuji = demo_user("shuji")
+    own_branch = shuji.member.branch
+    survey = surveys.create_survey(
+        organization=own_branch,
+        title="自评问卷",
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+        user=shuji,
+    )
+    surveys.add_question(
+        survey, user=shuji, text="本支部", kind=QuestionKind.RATING, target_organization=own_branch
+    )
+    other = Department.objects.exclude(branch=own_branch).exclude(branch=None).first()
+    surveys.add_question(
+        survey, user=shuji, text="别的处室", kind=QuestionKind.RATING, target_department=other
+    )
+    responses(survey, 5, rating=5)
+    indicator = dict(indicators)["assess.grassroots_survey"]
+    branches = Organization.objects.filter(pk__in=[own_branch.pk, other.branch_id])
+    assert indicator.compute(branches, *PERIOD) == {}
