@@ -331,3 +331,18 @@ def test_a_committee_member_of_the_acting_branch_neither_verifies_nor_closes_its
     assert not loops.may_close(child, dangwei)
     with pytest.raises(PermissionDenied):
         loops.close(child, user=dangwei, today=today)
+
+
+def test_batch_closing_leaves_out_the_copy_of_a_branch_the_user_acts_for(
+    new_task, demo_user, root, org, today
+):
+    dangwei = demo_user("dangwei")
+    own_branch, office = org("机关党委办公室党支部"), org("办公室党支部")
+    parent = new_task(root, "批量销号")
+    children = services.deploy_task(parent, user=dangwei, targets=[own_branch, office])
+    for child in children:
+        child.reported_on = child.verified_on = today
+        child.save()
+    closed = services.close_verified_children(parent, user=dangwei, today=today)
+    assert [child.organization for child in closed] == [office]
+    assert PartyTask.objects.get(organization=own_branch, parent=parent).closed_on is None
