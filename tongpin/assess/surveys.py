@@ -329,7 +329,9 @@ def grassroots_satisfaction(organizations, period_start, period_end):
     covers, in surveys overlapping the period, scaled to 0–100. A survey counts for an
     organization only when it was run by a level above it (a branch never rates itself, nor
     another branch, into an assessment) and at least the threshold of its responses rated it;
-    evidence lists the surveys and their response counts, never a response."""
+    a question answered by fewer than the threshold (withheld from the results) is left out, so
+    no score reveals a withheld rating. Evidence lists the surveys and their response counts,
+    never a response."""
     minimum = min_responses()
     paths = dict(organizations.order_by().values_list("pk", "path"))
     org_ids = set(paths)
@@ -341,6 +343,7 @@ def grassroots_satisfaction(organizations, period_start, period_end):
             question__survey__period_end__gte=period_start,
         )
         .values_list(
+            "question_id",
             "question__target_organization_id",
             "question__target_department__branch_id",
             "question__survey_id",
@@ -351,9 +354,16 @@ def grassroots_satisfaction(organizations, period_start, period_end):
         )
         .order_by()
     )
+    rows = list(rows)
+    # as on the results page: a question shows (and counts) from the threshold of answers
+    answered = Counter(row[0] for row in rows)
     # (org, survey) -> ratings and respondents
     ratings, respondents, titles = defaultdict(list), defaultdict(set), {}
-    for target_org, department_branch, survey_id, title, owner_path, response_id, rating in rows:
+    for row in rows:
+        question_id, target_org, department_branch, survey_id, title, owner_path = row[:6]
+        response_id, rating = row[6:]
+        if answered[question_id] < minimum:
+            continue
         org_id = target_org or department_branch
         if org_id not in org_ids:
             continue

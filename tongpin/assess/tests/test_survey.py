@@ -469,3 +469,32 @@ def test_a_branch_rating_itself_in_its_own_survey_does_not_score_it(demo_user):
     indicator = dict(indicators)["assess.grassroots_survey"]
     branches = Organization.objects.filter(pk__in=[own_branch.pk, other.branch_id])
     assert indicator.compute(branches, *PERIOD) == {}
+
+
+def test_a_withheld_target_never_feeds_the_indicator(demo_user):
+    """The office department is rated by five responses (shown), the office branch itself by
+    one (withheld on the results page): the branch's satisfaction must rest on the shown
+    ratings only, or the owner, reading both, solves the withheld rating from the score."""
+    dangwei = demo_user("dangwei")
+    survey = make_survey(dangwei)  # one question rating the 办公室 department
+    office_branch = Department.objects.get(name="办公室").branch
+    extra = surveys.add_question(
+        survey,
+        user=dangwei,
+        text="对支部本身",
+        kind=QuestionKind.RATING,
+        target_organization=office_branch,
+        required=False,
+    )
+    department_question = survey.questions.exclude(pk=extra.pk).get()
+    tokens = surveys.make_links(survey, 5)
+    surveys.submit_response(tokens[0], {department_question.pk: 4, extra.pk: 1})
+    for token in tokens[1:]:
+        surveys.submit_response(token, {department_question.pk: 4})
+    outcome = surveys.results(survey)
+    assert [t.shown for t in outcome.targets] == [True, False]
+    indicator = dict(indicators)["assess.grassroots_survey"]
+    value, _evidence = indicator.compute(Organization.objects.filter(pk=office_branch.pk), *PERIOD)[
+        office_branch.pk
+    ]
+    assert value == 75.0  # the five 4s alone, not (5×4 + 1) / 6
