@@ -136,7 +136,7 @@ class ItemForm(BootstrapMixin, forms.Form):
     max_score = forms.DecimalField(
         label=_("Maximum score"), min_value=1, max_digits=5, decimal_places=1, initial=100
     )
-    order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
 
     def __init__(self, *args, system, item=None, **kwargs):
         from tongpin.core.registry import indicators
