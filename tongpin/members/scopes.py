@@ -26,6 +26,8 @@ def committee_post_holders(organization) -> list:
         CommitteePost.objects.filter(
             organization=organization, ended_on=None, member__user__isnull=False
         )
+        # platform administrators act for no organization (no domain data, security.md)
+        .filter(member__user__platform_role="")
         .select_related("member__user")
         .order_by("member__user_id")
     )
