@@ -7,6 +7,9 @@ from tongpin.orgs.models import Organization
 
 from .models import Grade, IndicatorSystem, ItemKind, Scale
 
+# the years a run's period may lie in (as a party task's year)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
 
 class RunForm(BootstrapMixin, forms.Form):
     system = forms.ModelChoiceField(IndicatorSystem.objects.all(), label=_("Indicator system"))
@@ -25,6 +28,15 @@ class RunForm(BootstrapMixin, forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period ends before it starts."))
+        # the indicators work year by year over the period: keep it to plausible years
+        for name in ("period_start", "period_end"):
+            day = data.get(name)
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(first)d and %(last)d.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
         return data
 
 
@@ -124,7 +136,7 @@ class ItemForm(BootstrapMixin, forms.Form):
     max_score = forms.DecimalField(
         label=_("Maximum score"), min_value=1, max_digits=5, decimal_places=1, initial=100
     )
-    order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
 
     def __init__(self, *args, system, item=None, **kwargs):
         from tongpin.core.registry import indicators

@@ -287,7 +287,8 @@ class RectificationItem(ClosedLoopModel, ChangeLoggedModel):
         related_name="+",
     )
 
-    scope_spec = ScopeSpec(org="organization")
+    # the responsible person (maybe an ordinary member) reads the item they report
+    scope_spec = ScopeSpec(org="organization", user="owner__user")
 
     class Meta:
         verbose_name = _("rectification item")

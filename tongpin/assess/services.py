@@ -74,22 +74,29 @@ def _compute(run: AssessmentRun) -> None:
         for item in run.system.items.all()
         if item.kind == ItemKind.COMPUTED and item.indicator in registered
     ]
-    run.scores.filter(item__kind=ItemKind.COMPUTED).delete()
-    scores = []
+    # a refresh updates the existing lines in place: rectification items raised on a score
+    # (and its history) stay attached to it
+    existing = {
+        (score.organization_id, score.item_id): score
+        for score in run.scores.filter(item__kind=ItemKind.COMPUTED)
+    }
+    scores, changed = [], []
     for item in leaves:
         results = registered[item.indicator].compute(branches, run.period_start, run.period_end)
         for org_id in branch_ids:
             value, evidence = results.get(org_id, (None, []))
-            scores.append(
-                Score(
-                    run=run,
-                    organization_id=org_id,
-                    item=item,
-                    value=None if value is None else Decimal(str(round(value, 1))),
-                    evidence=[list(entry) for entry in evidence],
-                )
-            )
+            score = existing.pop((org_id, item.pk), None)
+            if score is None:
+                score = Score(run=run, organization_id=org_id, item=item)
+                scores.append(score)
+            else:
+                changed.append(score)
+            score.value = None if value is None else Decimal(str(round(value, 1)))
+            score.evidence = [list(entry) for entry in evidence]
     Score.objects.bulk_create(scores)
+    Score.objects.bulk_update(changed, ["value", "evidence"], batch_size=500)
+    # lines of items no longer computed (or of branches no longer in the subtree)
+    Score.objects.filter(pk__in=[score.pk for score in existing.values()]).delete()
     # manual leaves get an empty line each, for the assessors to fill (kept on refresh)
     Score.objects.bulk_create(
         [

@@ -327,10 +327,14 @@ def result_rows(outcome: SurveyResults) -> list[list]:
 def grassroots_satisfaction(organizations, period_start, period_end):
     """Per organization: the average rating (1–5) of the questions rating it, or a department it
     covers, in surveys overlapping the period, scaled to 0–100. A survey counts for an
-    organization only when at least the threshold of its responses rated it; evidence lists the
-    surveys and their response counts, never a response."""
+    organization only when it was run by a level above it (a branch never rates itself, nor
+    another branch, into an assessment) and at least the threshold of its responses rated it;
+    a question answered by fewer than the threshold (withheld from the results) is left out, so
+    no score reveals a withheld rating. Evidence lists the surveys and their response counts,
+    never a response."""
     minimum = min_responses()
-    org_ids = set(organizations.order_by().values_list("pk", flat=True))
+    paths = dict(organizations.order_by().values_list("pk", "path"))
+    org_ids = set(paths)
     rows = (
         SurveyAnswer.objects.filter(
             rating__isnull=False,
@@ -339,20 +343,32 @@ def grassroots_satisfaction(organizations, period_start, period_end):
             question__survey__period_end__gte=period_start,
         )
         .values_list(
+            "question_id",
             "question__target_organization_id",
             "question__target_department__branch_id",
             "question__survey_id",
             "question__survey__title",
+            "question__survey__organization__path",
             "response_id",
             "rating",
         )
         .order_by()
     )
+    rows = list(rows)
+    # as on the results page: a question shows (and counts) from the threshold of answers
+    answered = Counter(row[0] for row in rows)
     # (org, survey) -> ratings and respondents
     ratings, respondents, titles = defaultdict(list), defaultdict(set), {}
-    for target_org, department_branch, survey_id, title, response_id, rating in rows:
+    for row in rows:
+        question_id, target_org, department_branch, survey_id, title, owner_path = row[:6]
+        response_id, rating = row[6:]
+        if answered[question_id] < minimum:
+            continue
         org_id = target_org or department_branch
         if org_id not in org_ids:
+            continue
+        # only a survey of a level above the rated organization
+        if paths[org_id] == owner_path or not paths[org_id].startswith(owner_path):
             continue
         ratings[(org_id, survey_id)].append(rating)
         respondents[(org_id, survey_id)].add(response_id)

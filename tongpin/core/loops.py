@@ -245,12 +245,25 @@ def may_report(obj, user) -> bool:
     )
 
 
+def acts_for(user, organization) -> bool:
+    """Whether ``user`` acts for ``organization`` (its secretaries and committee members, from
+    ``core.registry.organization_users``): such a user is the acting side of its items, even
+    when a role on a level above reaches them too."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and any(u.pk == pk for u in organization_users(organization))
+
+
+def _may_check(user, obj, organization) -> bool:
+    """The verifying level checks, never the acting organization's own people."""
+    return can_reach(user, organization, CHANGE) and not acts_for(user, obj.loop_organization())
+
+
 def may_verify(obj, user) -> bool:
     organization = obj.verifying_organization()
     return (
         obj.loop_stage == LoopStage.REPORTED
         and organization is not None
-        and can_reach(user, organization, CHANGE)
+        and _may_check(user, obj, organization)
     )
 
 
@@ -260,7 +273,7 @@ def may_close(obj, user) -> bool:
         return obj.loop_stage == LoopStage.REPORTED and can_reach(
             user, obj.loop_organization(), CHANGE
         )
-    return obj.loop_stage == LoopStage.VERIFIED and can_reach(user, organization, CHANGE)
+    return obj.loop_stage == LoopStage.VERIFIED and _may_check(user, obj, organization)
 
 
 # ---- the actions ------------------------------------------------------------------------------
@@ -342,7 +355,7 @@ def verify(obj, *, user, passed: bool, note: str = "", today=None):
     organization = obj.verifying_organization()
     if organization is None:
         raise ValidationError(_("This item needs no verification by another level."))
-    if not can_reach(user, organization, CHANGE):
+    if not _may_check(user, obj, organization):
         raise PermissionDenied(_("Only the level that assigned the item verifies it."))
     if obj.loop_stage != LoopStage.REPORTED:
         raise ValidationError(
@@ -379,8 +392,11 @@ def close(obj, *, user, today=None):
     closed by its own organization once reported."""
     _lock(obj)
     organization = obj.verifying_organization()
-    closer = organization if organization is not None else obj.loop_organization()
-    if not can_reach(user, closer, CHANGE):
+    if organization is None:
+        allowed = can_reach(user, obj.loop_organization(), CHANGE)
+    else:
+        allowed = _may_check(user, obj, organization)
+    if not allowed:
         raise PermissionDenied(_("Only the level that assigned the item closes it."))
     wanted = LoopStage.VERIFIED if organization is not None else LoopStage.REPORTED
     if obj.loop_stage != wanted:

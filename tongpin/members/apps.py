@@ -19,12 +19,18 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from tongpin.core.registry import NavEntry, navigation, scope_contributors
+        from tongpin.core.registry import (
+            NavEntry,
+            navigation,
+            organization_users,
+            scope_contributors,
+        )
 
         from . import checks  # noqa: F401  (registers ORG-01/03/04/06/07 health checks)
-        from .scopes import member_scope
+        from .scopes import committee_post_holders, member_scope
 
         scope_contributors.register("members.self", member_scope)
+        organization_users.register("members.committee", committee_post_holders)
         navigation.register(
             "members.list",
             NavEntry(

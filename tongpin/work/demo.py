@@ -12,6 +12,7 @@ import random
 from decimal import Decimal
 
 from tongpin.accounts.models import User
+from tongpin.core import loops
 from tongpin.members.models import JobLevel, Member
 from tongpin.orgs.models import Department, Organization, OrgKind
 
@@ -455,7 +456,13 @@ def load(*, today, seed):
     )
     # shuji2's branch stays overdue (its secretary gets the reminder), the office is done
     lagging = orgs["经济运行调节处党支部"].pk
-    pool = [c for c in children if c.organization_id not in (office.pk, lagging)]
+    # the committee staff verify and close: not a branch they sit on the committee of
+    pool = [
+        c
+        for c in children
+        if c.organization_id not in (office.pk, lagging)
+        and not loops.acts_for(staff, c.organization)
+    ]
     rng.shuffle(pool)
     done_ids = {c.pk for c in pool[: DEPLOYED_DONE - 1]}
     done_ids |= {c.pk for c in children if c.organization_id == office.pk}

@@ -720,6 +720,8 @@ def close_verified_children(task: PartyTask, *, user, today=None) -> list[PartyT
         .select_related("parent__organization", "organization")
         .order_by("organization__path")
     )
+    # a copy of an organization the user acts for is closed by someone else of the level
+    children = [child for child in children if loops.may_close(child, user)]
     if not children:
         raise ValidationError(_("No deployed task is verified and waiting to be closed."))
     return [loops.close(child, user=user, today=today) for child in children]

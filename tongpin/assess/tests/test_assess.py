@@ -230,3 +230,24 @@ def test_api_is_read_only(api_as):
     assert client.get(reverse("api:assess-run-list")).status_code == 200
     assert client.post(reverse("api:assess-run-list"), {}).status_code in (403, 405)
     assert client.get(reverse("api:assess-score-list")).status_code == 200
+
+
+def test_a_period_ending_at_the_end_of_time_is_refused_not_a_500(client_as):
+    """A period running to 9999-12-31 overflowed the date arithmetic of the indicators (500),
+    and one from year 1 made them loop over thousands of years: the form refuses both."""
+    system = services.ensure_four_strong_template()
+    client = client_as("shuji")
+    before = AssessmentRun.objects.count()
+    for start, end in (("2031-01-01", "9999-12-31"), ("0001-01-01", "2031-12-31")):
+        response = client.post(
+            reverse("assess:run_start"),
+            {
+                "system": system.pk,
+                "organization": office().pk,
+                "period_start": start,
+                "period_end": end,
+            },
+        )
+        assert response.status_code == 200
+        assert "请选择 2000 年至 2100 年之间的日期" in response.content.decode()
+    assert AssessmentRun.objects.count() == before

@@ -219,3 +219,27 @@ def test_api_enters_a_manual_score(annual_run, api_as):
     assert api_as("dangwei").post(url, {"points": "120"}).status_code == 400
     data = api_as("dangwei").post(url, {"points": "90", "note": "有特色"}).json()
     assert data["value"] == "90.0" and data["note"] == "有特色"
+
+
+def test_refreshing_an_open_run_keeps_the_rectification_items_raised_on_its_scores(
+    annual_run, demo_user
+):
+    """Refreshing recomputes the computed scores of an open run: the items raised on them must
+    stay attached (else the problem is proposed again, and the Excel loses their stage)."""
+    dangwei = demo_user("dangwei")
+    low = (
+        Score.objects.filter(run=annual_run, organization=office(), item__kind=ItemKind.COMPUTED)
+        .exclude(value=None)
+        .order_by("value", "pk")
+        .first()
+    )
+    with override_settings(TONGPIN={**_tongpin(), "ASSESS": {"problem_below": 101}}):
+        assert low in feedback.feedback(annual_run, office(), dangwei).problems
+        item = rectification.create_item(
+            office(), user=dangwei, problem="整改", deadline=FAR[1], score=low
+        )
+        services.refresh_run(annual_run, dangwei)
+        item.refresh_from_db()
+        assert item.score_id is not None and item.score.item_id == low.item_id
+        data = feedback.feedback(annual_run, office(), dangwei)
+        assert all(score.item_id != low.item_id for score in data.problems)

@@ -198,3 +198,27 @@ def test_work_supervision_page_lists_overdue_rectification_items(client_as):
     assert overdue is not None  # the demo has one
     text = client_as("dangwei").get(reverse("work:supervision")).content.decode()
     assert reverse("assess:rectification", args=[overdue.pk]) in text
+
+
+def test_an_ordinary_member_made_responsible_opens_and_reports_the_item(run, demo_user, client_as):
+    """The responsible person is told of the item and may report it (loop_may_report): the
+    link in their notification must open it, and the report button must work, even for an
+    ordinary member of the branch."""
+    dangyuan = demo_user("dangyuan")
+    item = rectification.create_item(
+        office(),
+        user=demo_user("dangwei"),
+        problem="学习记录不全",
+        deadline=datetime.date(2031, 4, 30),
+        owner=Member.objects.get(user=dangyuan),
+        run=run,
+    )
+    client = client_as("dangyuan")
+    url = reverse("assess:rectification", args=[item.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        reverse("assess:rectification_report", args=[item.pk]), {"text": "已补齐学习记录"}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.loop_stage == LoopStage.REPORTED

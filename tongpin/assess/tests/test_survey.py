@@ -442,3 +442,59 @@ def test_a_choice_question_needs_two_options(demo_user):
         surveys.add_question(
             survey, user=dangwei, text="单选", kind=QuestionKind.CHOICE, options="唯一"
         )
+
+
+def test_a_branch_rating_itself_in_its_own_survey_does_not_score_it(demo_user):
+    """A branch secretary may run a survey of their own branch, but the grassroots-satisfaction
+    indicator counts only surveys run by a level above the rated organization: otherwise a
+    branch would score itself in the committee's assessment (or mark down another branch's
+    department from a survey of its own)."""
+    shuji = demo_user("shuji")
+    own_branch = shuji.member.branch
+    survey = surveys.create_survey(
+        organization=own_branch,
+        title="自评问卷",
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+        user=shuji,
+    )
+    surveys.add_question(
+        survey, user=shuji, text="本支部", kind=QuestionKind.RATING, target_organization=own_branch
+    )
+    other = Department.objects.exclude(branch=own_branch).exclude(branch=None).first()
+    surveys.add_question(
+        survey, user=shuji, text="别的处室", kind=QuestionKind.RATING, target_department=other
+    )
+    responses(survey, 5, rating=5)
+    indicator = dict(indicators)["assess.grassroots_survey"]
+    branches = Organization.objects.filter(pk__in=[own_branch.pk, other.branch_id])
+    assert indicator.compute(branches, *PERIOD) == {}
+
+
+def test_a_withheld_target_never_feeds_the_indicator(demo_user):
+    """The office department is rated by five responses (shown), the office branch itself by
+    one (withheld on the results page): the branch's satisfaction must rest on the shown
+    ratings only, or the owner, reading both, solves the withheld rating from the score."""
+    dangwei = demo_user("dangwei")
+    survey = make_survey(dangwei)  # one question rating the 办公室 department
+    office_branch = Department.objects.get(name="办公室").branch
+    extra = surveys.add_question(
+        survey,
+        user=dangwei,
+        text="对支部本身",
+        kind=QuestionKind.RATING,
+        target_organization=office_branch,
+        required=False,
+    )
+    department_question = survey.questions.exclude(pk=extra.pk).get()
+    tokens = surveys.make_links(survey, 5)
+    surveys.submit_response(tokens[0], {department_question.pk: 4, extra.pk: 1})
+    for token in tokens[1:]:
+        surveys.submit_response(token, {department_question.pk: 4})
+    outcome = surveys.results(survey)
+    assert [t.shown for t in outcome.targets] == [True, False]
+    indicator = dict(indicators)["assess.grassroots_survey"]
+    value, _evidence = indicator.compute(Organization.objects.filter(pk=office_branch.pk), *PERIOD)[
+        office_branch.pk
+    ]
+    assert value == 75.0  # the five 4s alone, not (5×4 + 1) / 6

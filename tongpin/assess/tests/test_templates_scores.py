@@ -313,3 +313,24 @@ def test_drill_down_links_records_that_have_a_page(demo_user, client_as):
     score = run.scores.get(organization=office(), item__indicator="study.monthly_activity")
     text = client_as("shuji").get(reverse("assess:score", args=[score.pk])).content.decode()
     assert f'href="{reverse("study:session", args=[session.pk])}"' in text
+
+
+def test_an_order_beyond_the_column_is_a_form_error_not_a_500(demo_user, client_as):
+    """The order is a small integer column: PostgreSQL refused 99999 with a DataError (500)."""
+    system = services.ensure_four_strong_template()
+    item = system.items.get(indicator="life.talk_coverage")
+    response = client_as("dangwei").post(
+        reverse("assess:item_edit", args=[item.pk]),
+        {
+            "label": item.label,
+            "weight": "1",
+            "kind": "computed",
+            "indicator": "life.talk_coverage",
+            "scale": "points",
+            "max_score": "100",
+            "order": "99999",
+        },
+    )
+    assert response.status_code == 400
+    item.refresh_from_db()
+    assert item.order != 99999

@@ -307,3 +307,42 @@ def test_a_report_left_waiting_reminds_the_verifying_level_once(deployed, demo_u
     # once verified, nothing waits any more
     loops.verify(deployed, user=dangwei, passed=True, today=today)
     assert deployed.pk not in {item.pk for item, _ in loops.waiting_reports(today)}
+
+
+def test_a_committee_member_of_the_acting_branch_neither_verifies_nor_closes_its_report(
+    new_task, demo_user, root, org, today
+):
+    """dangwei is committee staff and also sits on the committee of 机关党委办公室党支部: for
+    that branch's copy they are the acting side, so the report must be verified and closed by
+    someone else of the committee (a branch never verifies or closes its own item)."""
+    dangwei = demo_user("dangwei")
+    own_branch = org("机关党委办公室党支部")
+    assert dangwei.member.committee_posts.filter(organization=own_branch, ended_on=None)
+    parent = new_task(root, "本支部的闭环任务")
+    (child,) = services.deploy_task(parent, user=dangwei, targets=[own_branch])
+    loops.report(child, user=dangwei, text="全部完成", today=today)
+    assert not loops.may_verify(child, dangwei)
+    with pytest.raises(PermissionDenied):
+        loops.verify(child, user=dangwei, passed=True, today=today)
+    assert PartyTask.objects.get(pk=child.pk).loop_stage == LoopStage.REPORTED
+    # another of the committee's staff verifies; dangwei cannot close it either
+    child.verified_on, child.verified_by = today, None
+    child.save()
+    assert not loops.may_close(child, dangwei)
+    with pytest.raises(PermissionDenied):
+        loops.close(child, user=dangwei, today=today)
+
+
+def test_batch_closing_leaves_out_the_copy_of_a_branch_the_user_acts_for(
+    new_task, demo_user, root, org, today
+):
+    dangwei = demo_user("dangwei")
+    own_branch, office = org("机关党委办公室党支部"), org("办公室党支部")
+    parent = new_task(root, "批量销号")
+    children = services.deploy_task(parent, user=dangwei, targets=[own_branch, office])
+    for child in children:
+        child.reported_on = child.verified_on = today
+        child.save()
+    closed = services.close_verified_children(parent, user=dangwei, today=today)
+    assert [child.organization for child in closed] == [office]
+    assert PartyTask.objects.get(organization=own_branch, parent=parent).closed_on is None
