@@ -4,7 +4,7 @@ queryset shown or exported goes through ``restrict``."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from tongpin.core.excel import export_xlsx
 from tongpin.core.scoping import CHANGE
 from tongpin.core.views import render_history, scoped_get
 from tongpin.work import services as work_services
-from tongpin.work.models import STATE_COLOURS, TaskCategory, WorkState
+from tongpin.work.models import STATE_COLOURS, PartyTask, TaskCategory, WorkState
 
 from . import forms, services
 from .models import Directive
@@ -24,11 +24,20 @@ from .models import Directive
 PAGE_SIZE = 50
 
 
+def _task_count(user):
+    """The directive's tasks the reader follows: those they see, or whose copy they see (a
+    branch follows the committee's task through its own copy)."""
+    visible = PartyTask.objects.restrict(user).values("pk")
+    return Count(
+        "tasks", filter=Q(tasks__in=visible) | Q(tasks__children__in=visible), distinct=True
+    )
+
+
 def _directives(request):
     return (
         Directive.objects.restrict(request.user)
         .select_related("organization")
-        .annotate(task_count=Count("tasks", distinct=True))
+        .annotate(task_count=_task_count(request.user))
         .order_by("-issued_on", "-pk")
     )
 

@@ -110,3 +110,24 @@ def test_a_branchs_copy_links_back_to_the_directive(deployed, client_as):
     directive.targets.set([])
     html = client_as("shuji2").get(f"/work/tasks/{copies['经济运行调节处党支部'].pk}/").content
     assert f'href="/directives/{directive.pk}/"'.encode() not in html
+
+
+def test_the_list_counts_the_tasks_the_reader_follows(deployed, client_as, demo_user):
+    directive, copies = deployed
+    from tongpin.directives.models import Directive
+    from tongpin.directives.views import _task_count
+
+    def count(username):
+        return (
+            Directive.objects.filter(pk=directive.pk)
+            .annotate(n=_task_count(demo_user(username)))
+            .get()
+            .n
+        )
+
+    # the committee's one task; a branch follows it through its copy; a branch the task was not
+    # deployed to, reading the directive, follows none of it
+    assert count("dangwei") == 1
+    assert count("shuji2") == 1
+    copies["经济运行调节处党支部"].delete()
+    assert count("shuji2") == 0
