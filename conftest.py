@@ -46,3 +46,17 @@ def api_as(db, demo_user):
         return client
 
     return make
+
+
+@pytest.fixture
+def other_staff(db):
+    """A second agency committee staff account (the demo has one): whoever reports an item
+    never verifies it (core.loops), so tests of a staff-entered report need a colleague."""
+    from tongpin.accounts.models import Role, RoleAssignment, User
+    from tongpin.orgs.models import Organization
+
+    user = User.objects.create_user(username="dangwei_colleague", password=None)
+    RoleAssignment.objects.create(
+        user=user, role=Role.AGENCY_STAFF, organization=Organization.objects.get(depth=1)
+    )
+    return user

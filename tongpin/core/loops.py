@@ -76,6 +76,16 @@ class ClosedLoopModel(models.Model):
 
     reported_on = models.DateField(gettext_lazy("completion reported on"), null=True, blank=True)
     report_text = models.TextField(gettext_lazy("completion report"), blank=True)
+    # who reported: never the one who verifies (staff may report for a branch, 代报, but then
+    # someone else checks it)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("closed loop", "reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     verified_on = models.DateField(gettext_lazy("verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -264,7 +274,12 @@ def may_verify(obj, user) -> bool:
         obj.loop_stage == LoopStage.REPORTED
         and organization is not None
         and _may_check(user, obj, organization)
+        and not _reported_by(obj, user)
     )
+
+
+def _reported_by(obj, user) -> bool:
+    return obj.reported_by_id is not None and obj.reported_by_id == getattr(user, "pk", None)
 
 
 def may_close(obj, user) -> bool:
@@ -333,6 +348,7 @@ def report(obj, *, user, text: str, files=(), today=None):
         raise ValidationError({"report_text": _("Say what was done: the completion report.")})
     today = today or timezone.localdate()
     obj.reported_on = today
+    obj.reported_by = user
     obj.report_text = text
     _save(obj, user, "report", today)
     for uploaded in files:
@@ -357,6 +373,8 @@ def verify(obj, *, user, passed: bool, note: str = "", today=None):
         raise ValidationError(_("This item needs no verification by another level."))
     if not _may_check(user, obj, organization):
         raise PermissionDenied(_("Only the level that assigned the item verifies it."))
+    if _reported_by(obj, user):
+        raise PermissionDenied(_("Whoever reported an item does not verify it: ask a colleague."))
     if obj.loop_stage != LoopStage.REPORTED:
         raise ValidationError(
             _("Only a reported item can be verified; it is now at: %(stage)s.")

@@ -4,6 +4,7 @@ stage (部署 → 落实 → 报告 → 核验 → 销号), on the directive's p
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tongpin.core.loops import LoopStage
@@ -42,7 +43,9 @@ def stages(directive, user) -> dict:
     return {child.organization.name: child.loop_stage for child in row.children}
 
 
-def test_each_copy_moves_through_the_loop_and_the_task_closes_when_all_are(deployed, demo_user):
+def test_each_copy_moves_through_the_loop_and_the_task_closes_when_all_are(
+    deployed, demo_user, other_staff
+):
     directive, copies = deployed
     dangwei = demo_user("dangwei")
     assert stages(directive, dangwei) == dict.fromkeys(BRANCHES, LoopStage.DEPLOYED)
@@ -70,8 +73,11 @@ def test_each_copy_moves_through_the_loop_and_the_task_closes_when_all_are(deplo
 
     for name, copy in (("经济运行调节处党支部", economy), ("价格处党支部", price)):
         copy.refresh_from_db()
+        # dangwei enters the report for the branch (代报); whoever reports never verifies
         work_services.report_completion(copy, user=dangwei, text=f"{name}完成")
-        work_services.verify_task(copy, user=dangwei, passed=True)
+        with pytest.raises(PermissionDenied):
+            work_services.verify_task(copy, user=dangwei, passed=True)
+        work_services.verify_task(copy, user=other_staff, passed=True)
     work_services.close_verified_children(office.parent, user=dangwei)
     (row,) = services.loop_rows(directive, dangwei)
     assert row.closed and row.done == row.total == 3

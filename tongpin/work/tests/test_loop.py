@@ -346,3 +346,19 @@ def test_batch_closing_leaves_out_the_copy_of_a_branch_the_user_acts_for(
     closed = services.close_verified_children(parent, user=dangwei, today=today)
     assert [child.organization for child in closed] == [office]
     assert PartyTask.objects.get(organization=own_branch, parent=parent).closed_on is None
+
+
+def test_whoever_reports_never_verifies_the_same_report(deployed, demo_user, other_staff, today):
+    dangwei = demo_user("dangwei")
+    # committee staff enter the branch's report for it (代报) …
+    loops.report(deployed, user=dangwei, text="支部纸质报告已录入", today=today)
+    assert deployed.reported_by == dangwei
+    # … so they neither get the button nor pass the check; a colleague verifies
+    assert not loops.may_verify(deployed, dangwei)
+    with pytest.raises(PermissionDenied):
+        loops.verify(deployed, user=dangwei, passed=True, today=today)
+    assert loops.may_verify(deployed, other_staff)
+    loops.verify(deployed, user=other_staff, passed=True, today=today)
+    # closing stays with the level, whoever verified
+    loops.close(deployed, user=dangwei, today=today)
+    assert deployed.loop_stage == LoopStage.CLOSED
