@@ -483,14 +483,12 @@ def load(*, today, seed):
                 linked=linked,
                 reported_on=reported_on if child.pk in done_ids else _ago(today, 3),
             )
+            # a branch with no account: its paper report was entered for it, and the demo has
+            # one staff account, so the report stands as the branch's own (whoever reports
+            # never verifies: core.loops)
+            if PartyTask.objects.filter(pk=child.pk, reported_by=staff).update(reported_by=None):
+                child.reported_by = None
             if child.pk in done_ids:  # verified and closed by the committee a few days later
-                # a branch with no account: its paper report was entered for it, and the demo
-                # has one staff account, so the report stands as the branch's own (whoever
-                # reports never verifies: core.loops)
-                if PartyTask.objects.filter(pk=child.pk, reported_by=staff).update(
-                    reported_by=None
-                ):
-                    child.reported_by = None
                 checked_on = reported_on + datetime.timedelta(days=3)
                 services.verify_task(child, user=staff, passed=True, today=checked_on)
                 services.close_task(child, user=staff, today=checked_on)

@@ -842,6 +842,8 @@ def awaiting_verification(user):
             loop_stage_value__in=[LoopStage.REPORTED, LoopStage.VERIFIED],
             parent__in=PartyTask.objects.restrict(user, CHANGE).values("pk"),
         )
+        # a report the user entered is verified by a colleague (core.loops)
+        .exclude(loop_stage_value=LoopStage.REPORTED, reported_by=user)
         .select_related("organization", "owner", "parent__organization")
         .order_by("reported_on", "organization__path", "pk")
     )

@@ -362,3 +362,12 @@ def test_whoever_reports_never_verifies_the_same_report(deployed, demo_user, oth
     # closing stays with the level, whoever verified
     loops.close(deployed, user=dangwei, today=today)
     assert deployed.loop_stage == LoopStage.CLOSED
+
+
+def test_a_report_the_user_entered_is_not_on_their_verification_list(
+    deployed, demo_user, other_staff, today
+):
+    dangwei = demo_user("dangwei")
+    loops.report(deployed, user=dangwei, text="代报", today=today)
+    assert deployed.pk not in {t.pk for t in services.awaiting_verification(dangwei)}
+    assert deployed.pk in {t.pk for t in services.awaiting_verification(other_staff)}
