@@ -169,14 +169,13 @@ class ClosedLoopModel(models.Model):
         return self.loop_stage == LoopStage.REPORTED
 
     @classmethod
-    def loop_stage_case(cls, started: Q | None = None, prefix: str = "") -> Case:
+    def loop_stage_case(cls) -> Case:
         """The stage as one SQL expression (annotate ``loop_stage_value`` with it, and
-        :attr:`loop_stage` uses the annotation). ``prefix``: a lookup to the item from another
-        model, e.g. ``"children__"``."""
-        started = cls.loop_started_condition() if started is None else started
+        :attr:`loop_stage` uses the annotation)."""
+        started = cls.loop_started_condition()
 
         def null(name):
-            return Q(**{f"{prefix}{name}__isnull": False})
+            return Q(**{f"{name}__isnull": False})
 
         return Case(
             When(null("closed_on"), then=Value(LoopStage.CLOSED.value)),
