@@ -1,6 +1,6 @@
 """基层评机关 at phone and desktop size: the agency committee (dangwei) creates a survey of two
 departments and issues six one-time links; an anonymous browser answers with five of them (no
-login); reusing a link is refused; the committee sees results only after the fifth response."""
+login); reusing a link is refused; the committee sees results only after the fifth response, once it closes the survey."""
 
 import re
 
@@ -104,7 +104,13 @@ def test_links_answered_anonymously_once_results_from_five(
     finally:
         context.close()
 
-    # results from the fifth response ---------------------------------------------------------
+    # five responses, still open: nothing shows until the committee closes the survey ---------
+    page.goto(results_url)
+    assert "共 5 份答卷" in page.get_by_test_id("results-count").inner_text()
+    assert page.get_by_test_id("results-collecting").count() == 1
+    assert page.get_by_test_id("average").count() == 0
+    page.goto(survey_url)
+    page.get_by_role("button", name="结束问卷").click()
     page.goto(results_url)
     assert "共 5 份答卷" in page.get_by_test_id("results-count").inner_text()
     averages = [a.inner_text() for a in page.get_by_test_id("average").all()]

@@ -111,7 +111,7 @@ def load_survey(*, today: datetime.date) -> None:
     from tongpin.orgs.models import Department, Organization
 
     from . import surveys
-    from .models import QuestionKind, Survey, SurveyQuestion
+    from .models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
 
     root = Organization.objects.filter(depth=1).order_by("path").first()
     title = SURVEY_TITLE.format(year=today.year)
@@ -144,3 +144,6 @@ def load_survey(*, today: datetime.date) -> None:
     for token, ratings in zip(tokens, SURVEY_RATINGS, strict=False):
         answers = {q.pk: r for q, r in zip(questions, ratings, strict=False)}
         surveys.submit_response(token, answers)
+    # collection is over: results show (and feed the satisfaction indicator) once closed
+    survey.status = SurveyStatus.CLOSED
+    survey.save(update_fields=["status", "updated_at"])

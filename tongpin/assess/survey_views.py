@@ -122,7 +122,10 @@ def survey_status(request, pk):
     status = request.POST.get("status")
     if status not in SurveyStatus.values:
         return redirect("assess:survey", pk=survey.pk)
-    surveys.set_status(survey, status, user=request.user)
+    try:
+        surveys.set_status(survey, status, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("assess:survey", pk=survey.pk)
 
 

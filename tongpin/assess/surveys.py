@@ -99,7 +99,18 @@ def delete_question(question: SurveyQuestion, *, user) -> None:
 
 @transaction.atomic
 def set_status(survey: Survey, status: str, *, user) -> Survey:
+    """Close or reopen. Results show only once the survey is closed, so the owner cannot watch
+    them change one response at a time (and pair a change with a link just used); for the same
+    reason a survey whose results have shown is never reopened."""
     require_reach(user, survey.organization)
+    if (
+        status == SurveyStatus.OPEN
+        and survey.status == SurveyStatus.CLOSED
+        and survey.responses.count() >= min_responses()
+    ):
+        raise ValidationError(
+            _("Its results have been shown, so this survey cannot be reopened: start a new one.")
+        )
     survey.status = status
     survey.save(update_fields=["status", "updated_at"])
     return survey
@@ -249,6 +260,7 @@ class SurveyResults:
     responses: int
     minimum: int
     shown: bool
+    collecting: bool = False  # still open: nothing shown until it is closed
     targets: list = field(default_factory=list)
 
     @property
@@ -262,7 +274,14 @@ def results(survey: Survey) -> SurveyResults:
     threshold is withheld even when the survey has more."""
     minimum = min_responses()
     total = survey.responses.count()
-    outcome = SurveyResults(responses=total, minimum=minimum, shown=total >= minimum)
+    # shown only once closed: results changing with each response would pair answers and links
+    collecting = survey.status == SurveyStatus.OPEN
+    outcome = SurveyResults(
+        responses=total,
+        minimum=minimum,
+        shown=total >= minimum and not collecting,
+        collecting=collecting,
+    )
     if not outcome.shown:
         return outcome
     questions = list(survey.questions.select_related("target_department", "target_organization"))
@@ -339,6 +358,8 @@ def grassroots_satisfaction(organizations, period_start, period_end):
         SurveyAnswer.objects.filter(
             rating__isnull=False,
             question__kind=QuestionKind.RATING,
+            # closed surveys only, as on the results page
+            question__survey__status=SurveyStatus.CLOSED,
             question__survey__period_start__lte=period_end,
             question__survey__period_end__gte=period_start,
         )

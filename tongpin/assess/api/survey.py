@@ -58,6 +58,7 @@ class SurveyResultsSerializer(serializers.Serializer):
     minimum = serializers.IntegerField()
     missing = serializers.IntegerField()
     shown = serializers.BooleanField()
+    collecting = serializers.BooleanField()
     targets = TargetResultSerializer(many=True)
 
 

@@ -246,6 +246,12 @@ def responses(survey, count, rating=4, dangwei=None, text=""):
         answer_all(survey, token, rating=rating, text=text)
 
 
+def close(survey):
+    """End the collection: results (and the indicator) read closed surveys only."""
+    Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED)
+    survey.refresh_from_db()
+
+
 def test_four_responses_show_nothing_on_page_api_or_excel(demo_user, client_as, api_as):
     survey = make_survey(demo_user("dangwei"), text_question=True)
     responses(survey, 4, rating=2, text="秘密意见")
@@ -265,6 +271,7 @@ def test_five_responses_show_the_results(demo_user, client_as, api_as):
     survey = make_survey(demo_user("dangwei"), text_question=True)
     responses(survey, 3, rating=5, text="加强指导")
     responses(survey, 2, rating=3, text="无")
+    close(survey)
     page = client_as("dangwei").get(reverse("assess:survey_results", args=[survey.pk]))
     body = page.content.decode()
     assert "4.2" in body and "非常满意: 3" in body and "基本满意: 2" in body and "加强指导" in body
@@ -291,6 +298,7 @@ def test_the_threshold_applies_to_each_target(demo_user, api_as):
         if index < 4:
             answers[second.pk] = 1
         surveys.submit_response(token, answers)
+    close(survey)
     outcome = surveys.results(survey)
     assert outcome.shown
     by_label = {t.label: t for t in outcome.targets}
@@ -306,6 +314,7 @@ def test_the_threshold_is_a_setting(demo_user, settings):
     settings.TONGPIN = {**settings.TONGPIN, "SURVEY_MIN_RESPONSES": 2}
     survey = make_survey(demo_user("dangwei"))
     responses(survey, 2)
+    close(survey)
     assert surveys.results(survey).shown
 
 
@@ -326,8 +335,13 @@ def test_survey_ratings_feed_the_grassroots_satisfaction_indicator(demo_user):
     indicator = dict(indicators)["assess.grassroots_survey"]
     branches = Organization.objects.filter(pk=office_branch.pk)
     responses(survey, 4, rating=5)
+    close(survey)
     assert indicator.compute(branches, *PERIOD) == {}  # below the threshold: does not apply
+    # reopened (allowed: no result has shown), a fifth response, closed again
+    surveys.set_status(survey, SurveyStatus.OPEN, user=demo_user("dangwei"))
     responses(survey, 1, rating=1)
+    assert indicator.compute(branches, *PERIOD) == {}  # still collecting: does not apply
+    close(survey)
     value, evidence = indicator.compute(branches, *PERIOD)[office_branch.pk]
     assert value == 80.0  # average 4.2 on 1–5 scaled to 0–100
     assert evidence == [("assess.survey", survey.pk, "测试问卷 (5)")]
@@ -338,6 +352,7 @@ def test_a_run_scores_branches_by_the_survey(demo_user):
 
     survey = make_survey(demo_user("dangwei"))
     responses(survey, 5, rating=4)
+    close(survey)
     system = IndicatorSystem.objects.create(name="基层评机关")
     item = IndicatorItem.objects.create(
         system=system,
@@ -431,6 +446,7 @@ def test_single_choice_answers_are_counted_per_option(demo_user):
     with pytest.raises(ValidationError):
         surveys.submit_response(token, {question.pk: "不在选项中"})
     assert not SurveyLink.objects.get(token_hash=surveys.hash_token(token)).used  # rolled back
+    close(survey)
     (target,) = surveys.results(survey).targets
     assert target.questions[0].distribution == [("作风", 1), ("效率", 3), ("服务", 1)]
 
@@ -466,6 +482,7 @@ def test_a_branch_rating_itself_in_its_own_survey_does_not_score_it(demo_user):
         survey, user=shuji, text="别的处室", kind=QuestionKind.RATING, target_department=other
     )
     responses(survey, 5, rating=5)
+    close(survey)
     indicator = dict(indicators)["assess.grassroots_survey"]
     branches = Organization.objects.filter(pk__in=[own_branch.pk, other.branch_id])
     assert indicator.compute(branches, *PERIOD) == {}
@@ -491,6 +508,7 @@ def test_a_withheld_target_never_feeds_the_indicator(demo_user):
     surveys.submit_response(tokens[0], {department_question.pk: 4, extra.pk: 1})
     for token in tokens[1:]:
         surveys.submit_response(token, {department_question.pk: 4})
+    close(survey)
     outcome = surveys.results(survey)
     assert [t.shown for t in outcome.targets] == [True, False]
     indicator = dict(indicators)["assess.grassroots_survey"]
@@ -498,3 +516,45 @@ def test_a_withheld_target_never_feeds_the_indicator(demo_user):
         office_branch.pk
     ]
     assert value == 75.0  # the five 4s alone, not (5×4 + 1) / 6
+
+
+def test_results_show_only_once_the_survey_is_closed_and_it_is_never_reopened(
+    demo_user, client_as, api_as
+):
+    """While answers come in, results changing one response at a time would let the owner,
+    who holds the links, pair a change with a link just used: nothing shows until closing, and
+    a survey whose results have shown is never reopened."""
+    dangwei = demo_user("dangwei")
+    survey = make_survey(dangwei)
+    office_branch = Department.objects.get(name="办公室").branch
+    responses(survey, 6, rating=4)
+    page = client_as("dangwei").get(reverse("assess:survey_results", args=[survey.pk]))
+    body = page.content.decode()
+    assert 'data-testid="results-collecting"' in body and 'data-testid="average"' not in body
+    api = api_as("dangwei").get(reverse("api:assess-survey-results", args=[survey.pk])).json()
+    assert api["shown"] is False and api["collecting"] is True and api["targets"] == []
+    indicator = dict(indicators)["assess.grassroots_survey"]
+    assert indicator.compute(Organization.objects.filter(pk=office_branch.pk), *PERIOD) == {}
+
+    client_as("dangwei").post(
+        reverse("assess:survey_status", args=[survey.pk]), {"status": "closed"}
+    )
+    survey.refresh_from_db()
+    assert surveys.results(survey).shown
+    with pytest.raises(ValidationError):
+        surveys.set_status(survey, SurveyStatus.OPEN, user=dangwei)
+    page = client_as("dangwei").post(
+        reverse("assess:survey_status", args=[survey.pk]), {"status": "open"}, follow=True
+    )
+    assert "不能重新开放" in page.content.decode()
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.CLOSED
+
+
+def test_a_survey_closed_below_the_threshold_may_be_reopened(demo_user):
+    dangwei = demo_user("dangwei")
+    survey = make_survey(dangwei)
+    responses(survey, 2)
+    surveys.set_status(survey, SurveyStatus.CLOSED, user=dangwei)
+    surveys.set_status(survey, SurveyStatus.OPEN, user=dangwei)
+    assert survey.status == SurveyStatus.OPEN
