@@ -165,10 +165,34 @@ def demo_survey_question():
     return demo_survey().questions.order_by("pk").first()
 
 
+def open_survey():
+    """An open survey to answer (the demo's is closed: its collection is over)."""
+    import datetime
+
+    from tongpin.assess.models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
+    from tongpin.orgs.models import Organization
+
+    root = Organization.objects.get(depth=1)
+    survey, created = Survey.objects.get_or_create(
+        organization=root,
+        title="权限检查用问卷",
+        status=SurveyStatus.OPEN,
+        defaults={
+            "period_start": datetime.date(2030, 1, 1),
+            "period_end": datetime.date(2030, 12, 31),
+        },
+    )
+    if created:  # a required rating: the walk's garbage POSTs never use up a link
+        SurveyQuestion.objects.create(
+            survey=survey, text="总体评价", kind=QuestionKind.RATING, required=True, order=10
+        )
+    return survey
+
+
 def fresh_survey_token():
     from tongpin.assess import surveys
 
-    return {"token": surveys.make_links(demo_survey(), 1)[0]}
+    return {"token": surveys.make_links(open_survey(), 1)[0]}
 
 
 ROUTES += [
