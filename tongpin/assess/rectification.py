@@ -27,15 +27,11 @@ def may_rectify(user, item: RectificationItem) -> bool:
 
 
 def may_verify(user, item: RectificationItem) -> bool:
-    """The level above (the verifying organization's people), never the rectifying branch."""
+    """The level above, as core's loop decides it, and never a member of the rectifying branch
+    (an assessed branch never checks itself, as it never scores itself)."""
     from .services import is_assessed_side
 
-    organization = item.verifying_organization()
-    return (
-        organization is not None
-        and can_reach(user, organization)
-        and not is_assessed_side(user, item.organization)
-    )
+    return loops.may_check(item, user) and not is_assessed_side(user, item.organization)
 
 
 def may_create_for(user, organization, run: AssessmentRun | None = None) -> bool:

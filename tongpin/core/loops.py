@@ -262,8 +262,15 @@ def acts_for(user, organization) -> bool:
     return pk is not None and any(u.pk == pk for u in organization_users(organization))
 
 
+def may_check(obj, user) -> bool:
+    """Whether ``user`` is of the level that verifies and closes ``obj`` (whatever its stage):
+    one who may change the verifying organization, never the acting organization's own people.
+    Modules add their own stricter rules on top, never a rule of their own instead."""
+    organization = obj.verifying_organization()
+    return organization is not None and _may_check(user, obj, organization)
+
+
 def _may_check(user, obj, organization) -> bool:
-    """The verifying level checks, never the acting organization's own people."""
     return can_reach(user, organization, CHANGE) and not acts_for(user, obj.loop_organization())
 
 
